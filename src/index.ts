@@ -1,0 +1,5 @@
+/**
+ * musegen — the library's public face. Everything the CLI uses is importable from here.
+ */
+export * from './errors.js';
+export * from './score/index.js';

@@ -1,0 +1,58 @@
+/** Snap a Score to a grid of steps per quarter note. */
+import { MusegenError } from '../errors.js';
+import type { Score } from './score.js';
+import { lastNoteEnd, sortNotes } from './score.js';
+import { TICKS_PER_QUARTER, type Steps, type Ticks } from './units.js';
+
+/** Ticks per grid step; throws when the grid does not divide the quarter. */
+export function ticksPerStep(stepsPerQuarter: Steps): Ticks {
+  const t = TICKS_PER_QUARTER / stepsPerQuarter;
+  if (!Number.isInteger(t) || t < 1) {
+    throw new MusegenError('BAD_ARGUMENT', `a grid of ${stepsPerQuarter} steps per quarter does not divide ${TICKS_PER_QUARTER} ticks`);
+  }
+  return t;
+}
+
+/** Is every onset and duration of the score already on the grid? */
+export function isOnGrid(score: Score, stepsPerQuarter: Steps): boolean {
+  const q = ticksPerStep(stepsPerQuarter);
+  return score.parts.every((p) => p.notes.every((n) => n.onset % q === 0 && n.duration % q === 0));
+}
+
+/**
+ * A copy of the score with onsets and note ends rounded to the nearest step;
+ * every note keeps at least one step. Map events and the pickup snap too.
+ */
+export function quantize(score: Score, stepsPerQuarter: Steps): Score {
+  const q = ticksPerStep(stepsPerQuarter);
+  const snap = (t: Ticks): Ticks => Math.round(t / q) * q;
+  const parts = score.parts.map((p) => ({
+    ...p,
+    notes: sortNotes(
+      p.notes.map((n) => {
+        const onset = snap(n.onset);
+        const end = Math.max(onset + q, snap(n.onset + n.duration));
+        return { ...n, onset, duration: end - onset };
+      }),
+    ),
+  }));
+  const events = <E extends { tick: Ticks }>(es: E[]): E[] => {
+    const out: E[] = [];
+    for (const e of es.map((x) => ({ ...x, tick: snap(x.tick) }))) {
+      if (out.length > 0 && out[out.length - 1]!.tick === e.tick) out[out.length - 1] = e;
+      else out.push(e);
+    }
+    return out;
+  };
+  const out: Score = {
+    ...score,
+    parts,
+    tempos: events(score.tempos),
+    timeSignatures: events(score.timeSignatures),
+    keySignatures: events(score.keySignatures),
+    chordSymbols: score.chordSymbols.map((c) => ({ ...c, tick: snap(c.tick) })),
+    pickup: snap(score.pickup),
+  };
+  out.end = Math.max(snap(score.end), lastNoteEnd(out));
+  return out;
+}
