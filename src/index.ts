@@ -3,3 +3,4 @@
  */
 export * from './errors.js';
 export * from './score/index.js';
+export * from './io/index.js';

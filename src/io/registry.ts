@@ -1,0 +1,90 @@
+/**
+ * Formats by file extension: which reader turns a file's bytes into Scores
+ * and which writer turns a Score into bytes. Each format file registers here.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { MusegenError, errorMessage } from '../errors.js';
+import type { Score } from '../score/index.js';
+
+/** The split a benchmark file assigns a piece to. */
+export type Split = 'train' | 'valid' | 'test';
+
+/** One piece read from a file; a file may hold several (ABC tunes, benchmark JSON). */
+export interface ReadPiece {
+  score: Score;
+  /** The split the source assigns, when it assigns one (benchmark JSON). */
+  split?: Split;
+}
+
+export interface FormatReader {
+  /** Short name: "midi", "musicxml", "kern", "abc", "jsb-json". */
+  name: string;
+  /** Lower-case extensions with the dot: [".mid", ".midi"]. */
+  extensions: string[];
+  /** Parse bytes; throw MusegenError('BAD_FORMAT', reason) without the file name (the caller adds it). */
+  read(bytes: Uint8Array, fileName: string): ReadPiece[];
+}
+
+export interface FormatWriter {
+  name: string;
+  extension: string;
+  write(score: Score): Uint8Array;
+}
+
+const readers: FormatReader[] = [];
+const writers: FormatWriter[] = [];
+
+export function registerReader(r: FormatReader): void {
+  readers.push(r);
+}
+export function registerWriter(w: FormatWriter): void {
+  writers.push(w);
+}
+
+export function supportedExtensions(): string[] {
+  return readers.flatMap((r) => r.extensions);
+}
+
+export function readerFor(path: string): FormatReader | undefined {
+  const ext = extname(path).toLowerCase();
+  return readers.find((r) => r.extensions.includes(ext));
+}
+
+export function writerNamed(name: string): FormatWriter {
+  const w = writers.find((x) => x.name === name);
+  if (!w) throw new MusegenError('BAD_ARGUMENT', `unknown output format "${name}" (known: ${writers.map((x) => x.name).join(', ')})`);
+  return w;
+}
+
+/** Parse bytes already in memory with the reader for `path`'s extension; errors name the file. */
+export function readBytes(bytes: Uint8Array, path: string): ReadPiece[] {
+  const reader = readerFor(path);
+  const name = basename(path);
+  if (!reader) {
+    throw new MusegenError('UNSUPPORTED', `unsupported file type "${extname(path) || '(none)'}" (supported: ${supportedExtensions().join(' ')})`, name);
+  }
+  try {
+    return reader.read(bytes, name);
+  } catch (e) {
+    if (e instanceof MusegenError) throw e.file ? e : new MusegenError(e.code, e.message, name, { cause: e });
+    throw new MusegenError('BAD_FORMAT', `not a valid ${reader.name} file (${errorMessage(e)})`, name, { cause: e });
+  }
+}
+
+/** Read one music file from disk. Every failure is a MusegenError naming the file. */
+export async function readScoreFile(path: string): Promise<ReadPiece[]> {
+  let bytes: Uint8Array;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new MusegenError('BAD_ARGUMENT', 'is a folder, not a file', path);
+    bytes = await readFile(path);
+  } catch (e) {
+    if (e instanceof MusegenError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new MusegenError('NOT_FOUND', 'no such file or folder', path);
+    if (code === 'EACCES' || code === 'EPERM') throw new MusegenError('UNREADABLE', 'permission denied', path);
+    throw new MusegenError('UNREADABLE', errorMessage(e), path);
+  }
+  return readBytes(bytes, path);
+}
