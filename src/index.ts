@@ -4,3 +4,4 @@
 export * from './errors.js';
 export * from './score/index.js';
 export * from './io/index.js';
+export * from './eval/index.js';
