@@ -66,7 +66,7 @@ export function parsePitch(name: string): Pitch {
   const m = PITCH_RE.exec(name.trim());
   if (!m) throw new MusegenError('BAD_ARGUMENT', `not a pitch name: "${name}" (expected e.g. C#4, Bb3)`);
   const acc = m[2]!;
-  const alter = acc === 'x' ? 2 : acc.startsWith('#') ? acc.length : -acc.length;
+  const alter = acc === 'x' ? 2 : acc.startsWith('#') ? acc.length : acc === '' ? 0 : -acc.length;
   return { step: m[1]!.toUpperCase() as Step, alter, octave: Number(m[3]) };
 }
 

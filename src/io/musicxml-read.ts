@@ -1,0 +1,362 @@
+/**
+ * MusicXML text → Score.
+ *
+ *   XML ─ parseXml ─▶ parts of <measure>s ─ readPart ─▶ notes and events at
+ *   (measure, offset) ─ assemble ─▶ measure starts (the longest part's
+ *   measure wins) ─▶ absolute ticks ─ mergeTies ─▶ Score
+ *
+ * Partwise and timewise scores (timewise is regrouped into partwise). Each
+ * <part> becomes one Part with its voice numbers kept; a multi-staff part
+ * stays one part. <duration>s in divisions become ticks (480 a quarter;
+ * divisions may change anywhere). <backup>/<forward> move the cursor, <chord/>
+ * notes share the onset of the note before, grace notes are skipped, cue notes
+ * and rests only take time. Tied notes merge into one Note (`tied`), a
+ * fermata on any piece marks it. Repeats are read as written (not unfolded).
+ * Key and time signatures come from the first part that has them; tempo from
+ * <sound tempo> in any part; velocity from <sound dynamics>, dynamics marks or
+ * <note dynamics>, `defaultVelocity` otherwise. A first measure shorter than
+ * its meter is the pickup.
+ */
+import { MusegenError } from '../errors.js';
+import {
+  STEPS,
+  TICKS_PER_QUARTER,
+  barLength,
+  createPart,
+  lastNoteEnd,
+  midiOf,
+  modeFromName,
+  putEvent,
+  sortNotes,
+  type KeySignatureEvent,
+  type Note,
+  type Part,
+  type Pitch,
+  type Score,
+  type Step,
+  type TempoEvent,
+  type Ticks,
+  type TimeSignatureEvent,
+  type Velocity,
+} from '../score/index.js';
+import { attr, child, childText, childrenNamed, childrenOf, parseXml, rootElement, tagOf, textOf, type XmlNode } from './musicxml-dom.js';
+
+export interface MusicXmlReadOptions {
+  /** Velocity of notes the score gives no dynamics for. */
+  defaultVelocity: Velocity;
+}
+
+export const MUSICXML_READ_DEFAULTS: MusicXmlReadOptions = { defaultVelocity: 80 };
+
+/** MIDI velocity of MusicXML's dynamics percentage (100 = forte = 90). */
+export const FORTE_VELOCITY: Velocity = 90;
+
+/** Velocities for written dynamics marks without a <sound dynamics>. */
+const MARK_VELOCITY: Record<string, Velocity> = {
+  pppp: 10, ppp: 16, pp: 33, p: 49, mp: 64, mf: 80, f: 96, ff: 112, fff: 126, ffff: 127,
+};
+
+/** A position inside the score before measure starts are known: measure index and ticks into it. */
+interface At {
+  measure: number;
+  offset: number;
+}
+
+interface RawNote extends At {
+  duration: number;
+  pitch: Pitch;
+  voice: number;
+  velocity: Velocity;
+  fermata: boolean;
+  tieStart: boolean;
+  tieStop: boolean;
+}
+
+interface RawPart {
+  notes: RawNote[];
+  /** Length of each measure in ticks: the furthest the cursor reached. */
+  lengths: number[];
+  keys: (At & Omit<KeySignatureEvent, 'tick'>)[];
+  times: (At & Omit<TimeSignatureEvent, 'tick'>)[];
+  tempos: (At & Omit<TempoEvent, 'tick'>)[];
+}
+
+/** Where reading is, for error messages. */
+class Place {
+  measure = '';
+  fail(message: string): never {
+    throw new MusegenError('BAD_FORMAT', `measure ${this.measure}: ${message}`);
+  }
+}
+
+function velocityOfPercent(percent: string | undefined): Velocity | undefined {
+  const p = percent === undefined || percent.trim() === '' ? NaN : Number(percent);
+  return Number.isFinite(p) ? Math.min(127, Math.max(0, Math.round((p * FORTE_VELOCITY) / 100))) : undefined;
+}
+
+function readPitch(node: XmlNode, stepTag: string, octaveTag: string, place: Place): Pitch {
+  const step = childText(node, stepTag);
+  if (!STEPS.includes(step as Step)) place.fail(`bad <${stepTag}> "${step}" (expected A..G)`);
+  const octave = Number(childText(node, octaveTag));
+  if (!Number.isInteger(octave)) place.fail(`bad <${octaveTag}> "${childText(node, octaveTag)}"`);
+  const alterText = childText(node, 'alter');
+  const alter = alterText === '' ? 0 : Math.round(Number(alterText)); // microtones: nearest semitone
+  if (!Number.isFinite(alter)) place.fail(`bad <alter> "${alterText}"`);
+  return { step: step as Step, alter, octave };
+}
+
+/** Time signature of a <time>: the sum of its beats / beat-type pairs ("3+2" counts 5). */
+function readTime(time: XmlNode, place: Place): { numerator: number; denominator: number } | undefined {
+  const beats = childrenNamed(time, 'beats').map((b) => textOf(b).split('+').reduce((s, x) => s + Number(x), 0));
+  const types = childrenNamed(time, 'beat-type').map((b) => Number(textOf(b)));
+  if (beats.length === 0 || beats.length !== types.length) return undefined; // senza-misura
+  const denominator = Math.max(...types);
+  const numerator = beats.reduce((s, b, i) => s + (b * denominator) / types[i]!, 0);
+  if (!Number.isInteger(numerator) || numerator <= 0 || !Number.isInteger(denominator) || denominator <= 0) {
+    place.fail(`bad time signature ${beats.join('+')}/${types.join('+')}`);
+  }
+  return { numerator, denominator };
+}
+
+/** Only the first staff's key or time counts in a multi-staff part. */
+const firstStaff = (n: XmlNode): boolean => (attr(n, 'number') ?? '1') === '1';
+
+function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
+  const raw: RawPart = { notes: [], lengths: [], keys: [], times: [], tempos: [] };
+  const place = new Place();
+  let divisions = 0;
+  let velocity = options.defaultVelocity;
+
+  measures.forEach((m, measure) => {
+    place.measure = attr(m, 'number') ?? String(measure + 1);
+    let pos = 0;
+    let end = 0;
+    let chordOnset = 0;
+    const at = (): At => ({ measure, offset: pos });
+    const ticksOf = (el: XmlNode): number => {
+      const text = childText(el, 'duration');
+      const d = Number(text);
+      if (text === '' || !Number.isFinite(d) || d < 0) place.fail(`<${tagOf(el)}> without a valid <duration> ("${text}")`);
+      if (divisions <= 0) place.fail('a <duration> comes before any <divisions>');
+      return (d * TICKS_PER_QUARTER) / divisions;
+    };
+    const readSound = (sound: XmlNode | undefined): boolean => {
+      if (!sound) return false;
+      const tempo = Number(attr(sound, 'tempo'));
+      if (tempo > 0) raw.tempos.push({ ...at(), bpm: tempo });
+      const v = velocityOfPercent(attr(sound, 'dynamics'));
+      if (v !== undefined) velocity = v;
+      return v !== undefined;
+    };
+
+    for (const el of childrenOf(m)) {
+      switch (tagOf(el)) {
+        case 'attributes': {
+          const div = childText(el, 'divisions');
+          if (div !== '') {
+            divisions = Number(div);
+            if (!(divisions > 0)) place.fail(`bad <divisions> "${div}"`);
+          }
+          const key = childrenNamed(el, 'key').find(firstStaff);
+          if (key && child(key, 'fifths')) {
+            const fifths = Number(childText(key, 'fifths'));
+            if (!Number.isInteger(fifths)) place.fail(`bad <fifths> "${childText(key, 'fifths')}"`);
+            const mode = childText(key, 'mode');
+            raw.keys.push({ ...at(), fifths, mode: modeFromName(mode) ?? 'major' });
+          }
+          const timeNode = childrenNamed(el, 'time').find(firstStaff);
+          const time = timeNode && readTime(timeNode, place);
+          if (time) raw.times.push({ ...at(), ...time });
+          break;
+        }
+        case 'sound':
+          readSound(el);
+          break;
+        case 'direction': {
+          if (readSound(child(el, 'sound'))) break;
+          for (const type of childrenNamed(el, 'direction-type')) {
+            for (const dyn of childrenNamed(type, 'dynamics')) {
+              const mark = childrenOf(dyn).map(tagOf).find((t) => t in MARK_VELOCITY);
+              if (mark) velocity = MARK_VELOCITY[mark]!;
+            }
+          }
+          break;
+        }
+        case 'backup':
+          pos = Math.max(0, pos - ticksOf(el));
+          break;
+        case 'forward':
+          pos += ticksOf(el);
+          end = Math.max(end, pos);
+          break;
+        case 'note': {
+          if (child(el, 'grace')) break;
+          const duration = ticksOf(el);
+          const isChord = child(el, 'chord') !== undefined;
+          const offset = isChord ? chordOnset : pos;
+          if (!isChord) {
+            chordOnset = pos;
+            pos += duration;
+            end = Math.max(end, pos);
+          }
+          if (child(el, 'rest') || child(el, 'cue')) break;
+          const pitched = child(el, 'pitch');
+          const unpitched = pitched ? undefined : child(el, 'unpitched');
+          if (!pitched && !(unpitched && child(unpitched, 'display-step'))) break;
+          const pitch = pitched ? readPitch(pitched, 'step', 'octave', place) : readPitch(unpitched!, 'display-step', 'display-octave', place);
+          let ties = childrenNamed(el, 'tie').map((t) => attr(t, 'type'));
+          const notations = childrenNamed(el, 'notations');
+          if (ties.length === 0) ties = notations.flatMap((n) => childrenNamed(n, 'tied')).map((t) => attr(t, 'type'));
+          const voice = Number(childText(el, 'voice')) || 1;
+          raw.notes.push({
+            measure,
+            offset,
+            duration,
+            pitch,
+            voice,
+            velocity: velocityOfPercent(attr(el, 'dynamics')) ?? velocity,
+            fermata: notations.some((n) => child(n, 'fermata') !== undefined),
+            tieStart: ties.includes('start'),
+            tieStop: ties.includes('stop'),
+          });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    raw.lengths.push(end);
+  });
+  return raw;
+}
+
+/**
+ * Merge notes written as tied pieces: a tie-stop note continues an open
+ * tie-start note of the same pitch that ends where it begins (same voice first).
+ */
+function mergeTies(raw: (Note & { tieStart: boolean; tieStop: boolean })[]): Note[] {
+  const out: Note[] = [];
+  const open = new Map<number, Note[]>();
+  raw.sort((a, b) => a.onset - b.onset);
+  for (const { tieStart, tieStop, ...n } of raw) {
+    const midi = midiOf(n.pitch);
+    const candidates = tieStop ? (open.get(midi) ?? []).filter((o) => o.onset + o.duration === n.onset) : [];
+    const target = candidates.find((o) => o.voice === n.voice) ?? candidates[0];
+    if (target) {
+      target.duration += n.duration;
+      target.tied = true;
+      if (n.fermata) target.fermata = true;
+      if (!tieStart) open.set(midi, open.get(midi)!.filter((o) => o !== target));
+      continue;
+    }
+    out.push(n);
+    if (tieStart) open.set(midi, [...(open.get(midi) ?? []).filter((o) => o.onset + o.duration >= n.onset), n]);
+  }
+  return out;
+}
+
+/** Events in tick order; one per tick (the last given), and none that repeats the one before. */
+function eventMap<E extends { tick: Ticks }>(events: E[], same: (a: E, b: E) => boolean): E[] {
+  const out: E[] = [];
+  for (const e of [...events].sort((a, b) => a.tick - b.tick)) putEvent(out, e);
+  return out.filter((e, i) => i === 0 || !same(out[i - 1]!, e));
+}
+
+/** The parts of a score as partwise lists of measures; timewise scores are regrouped. */
+function partMeasures(root: XmlNode): Map<string, XmlNode[]> {
+  const parts = new Map<string, XmlNode[]>();
+  if (tagOf(root) === 'score-partwise') {
+    childrenNamed(root, 'part').forEach((p, i) => parts.set(attr(p, 'id') ?? `P${i + 1}`, childrenNamed(p, 'measure')));
+    return parts;
+  }
+  for (const m of childrenNamed(root, 'measure')) {
+    childrenNamed(m, 'part').forEach((p, i) => {
+      const id = attr(p, 'id') ?? `P${i + 1}`;
+      if (!parts.has(id)) parts.set(id, []);
+      parts.get(id)!.push({ measure: childrenOf(p), ':@': m[':@'] });
+    });
+  }
+  return parts;
+}
+
+/** MIDI channel for the i-th part when the score names none: 0, 1, …, skipping 9 (drums). */
+const defaultChannel = (i: number): number => [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15][i % 15]!;
+
+function partHeader(scorePart: XmlNode | undefined, index: number): Part {
+  const midi = scorePart && child(scorePart, 'midi-instrument');
+  const channel = Number(childText(midi, 'midi-channel'));
+  const program = Number(childText(midi, 'midi-program'));
+  const ch = channel >= 1 && channel <= 16 ? channel - 1 : defaultChannel(index);
+  return createPart({
+    name: childText(scorePart, 'part-name'),
+    program: program >= 1 && program <= 128 ? program - 1 : 0,
+    channel: ch,
+    isDrum: ch === 9,
+  });
+}
+
+/** Parse MusicXML text (partwise or timewise) into a Score. */
+export function readMusicXml(text: string, options: Partial<MusicXmlReadOptions> = {}): Score {
+  const opts = { ...MUSICXML_READ_DEFAULTS, ...options };
+  const root = rootElement(parseXml(text));
+  const tag = root ? tagOf(root) : '';
+  if (tag !== 'score-partwise' && tag !== 'score-timewise') {
+    throw new MusegenError('BAD_FORMAT', `not a MusicXML score (root element ${tag ? `<${tag}>` : 'missing'}, expected <score-partwise>)`);
+  }
+  const scoreParts = new Map<string, XmlNode>();
+  for (const sp of childrenNamed(child(root!, 'part-list') ?? {}, 'score-part')) scoreParts.set(attr(sp, 'id') ?? '', sp);
+
+  const raws: RawPart[] = [];
+  const parts: Part[] = [];
+  [...partMeasures(root!)].forEach(([id, measures], i) => {
+    raws.push(readPart(measures, opts));
+    parts.push(partHeader(scoreParts.get(id), i));
+  });
+
+  // A measure lasts as long as its longest part.
+  const starts: Ticks[] = [0];
+  const count = Math.max(0, ...raws.map((r) => r.lengths.length));
+  for (let i = 0; i < count; i++) starts.push(starts[i]! + Math.round(Math.max(0, ...raws.map((r) => r.lengths[i] ?? 0))));
+  const tickOf = (a: At): Ticks => starts[a.measure]! + Math.round(a.offset);
+
+  raws.forEach((raw, i) => {
+    const notes = raw.notes.map((n) => {
+      const onset = tickOf(n);
+      const note: Note & { tieStart: boolean; tieStop: boolean } = {
+        pitch: n.pitch,
+        onset,
+        duration: Math.max(1, starts[n.measure]! + Math.round(n.offset + n.duration) - onset),
+        velocity: n.velocity,
+        voice: n.voice,
+        tieStart: n.tieStart,
+        tieStop: n.tieStop,
+      };
+      if (n.fermata) note.fermata = true;
+      return note;
+    });
+    parts[i]!.notes = sortNotes(mergeTies(notes));
+  });
+
+  const end = Math.max(starts[count]!, lastNoteEnd({ parts }));
+  const inRange = <E extends { tick: Ticks }>(es: E[]): E[] => es.filter((e) => e.tick === 0 || e.tick < end);
+  const first = <E>(lists: E[][]): E[] => lists.find((l) => l.length > 0) ?? [];
+  const timeSignatures = eventMap(
+    inRange(first(raws.map((r) => r.times)).map(({ numerator, denominator, ...a }) => ({ tick: tickOf(a), numerator, denominator }))),
+    (a, b) => a.numerator === b.numerator && a.denominator === b.denominator,
+  );
+  if (timeSignatures[0]?.tick !== 0) timeSignatures.unshift({ tick: 0, numerator: 4, denominator: 4 });
+  const keySignatures = eventMap(
+    inRange(first(raws.map((r) => r.keys)).map(({ fifths, mode, ...a }) => ({ tick: tickOf(a), fifths, mode }))),
+    (a, b) => a.fifths === b.fifths && a.mode === b.mode,
+  );
+  const tempos = eventMap(
+    inRange(raws.flatMap((r) => r.tempos).map(({ bpm, ...a }) => ({ tick: tickOf(a), bpm }))),
+    (a, b) => a.bpm === b.bpm,
+  );
+  if (tempos[0]?.tick !== 0) tempos.unshift({ tick: 0, bpm: 120 });
+
+  const firstLength = starts[1] ?? 0;
+  const pickup = firstLength > 0 && firstLength < barLength(timeSignatures[0]!) ? firstLength : 0;
+  const title = childText(root, 'work', 'work-title') || childText(root, 'movement-title') || undefined;
+  return { ...(title ? { title } : {}), parts, tempos, timeSignatures, keySignatures, chordSymbols: [], pickup, end };
+}

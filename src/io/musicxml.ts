@@ -1,0 +1,41 @@
+/**
+ * MusicXML in the format registry: reads .musicxml, .xml and compressed .mxl
+ * (a zip archive is recognised by its bytes, whatever the extension) and
+ * writes uncompressed MusicXML 3.1 as the "musicxml" format.
+ */
+import { extname } from 'node:path';
+import { MusegenError } from '../errors.js';
+import type { Score } from '../score/index.js';
+import { decodeXml } from './musicxml-dom.js';
+import { readMusicXml, type MusicXmlReadOptions } from './musicxml-read.js';
+import { writeMusicXml } from './musicxml-write.js';
+import { isZip, unpackMxl } from './mxl.js';
+import { registerReader, registerWriter, type FormatReader, type FormatWriter } from './registry.js';
+
+export { readMusicXml, MUSICXML_READ_DEFAULTS, type MusicXmlReadOptions } from './musicxml-read.js';
+export { writeMusicXml } from './musicxml-write.js';
+export { unpackMxl } from './mxl.js';
+
+/** A Score from the bytes of a .musicxml, .xml or .mxl file. */
+export function readMusicXmlBytes(bytes: Uint8Array, fileName: string, options: Partial<MusicXmlReadOptions> = {}): Score {
+  if (isZip(bytes)) return readMusicXml(unpackMxl(bytes), options);
+  if (extname(fileName).toLowerCase() === '.mxl') {
+    throw new MusegenError('BAD_FORMAT', 'not a compressed MusicXML file (not a zip archive)');
+  }
+  return readMusicXml(decodeXml(bytes), options);
+}
+
+export const musicXmlReader: FormatReader = {
+  name: 'musicxml',
+  extensions: ['.musicxml', '.xml', '.mxl'],
+  read: (bytes, fileName) => [{ score: readMusicXmlBytes(bytes, fileName) }],
+};
+
+export const musicXmlWriter: FormatWriter = {
+  name: 'musicxml',
+  extension: '.musicxml',
+  write: (score) => new TextEncoder().encode(writeMusicXml(score)),
+};
+
+registerReader(musicXmlReader);
+registerWriter(musicXmlWriter);
