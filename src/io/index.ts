@@ -5,3 +5,9 @@
  * error. Readers never see a tensor.
  */
 export * from './registry.js';
+export * from './atomic.js';
+export * from './midi.js';
+export * from './kern.js';
+export * from './musicxml.js';
+export * from './abc.js';
+export * from './benchmark-json.js';

@@ -17,13 +17,22 @@ export interface ReadPiece {
   split?: Split;
 }
 
+/** Options every reader accepts. */
+export interface ReadOptions {
+  /**
+   * Collects one line per piece skipped inside a file that still gave others
+   * ('tunes.abc: tune X:12 "Name": no K: line'). A file where nothing parses throws instead.
+   */
+  warnings?: string[];
+}
+
 export interface FormatReader {
   /** Short name: "midi", "musicxml", "kern", "abc", "jsb-json". */
   name: string;
   /** Lower-case extensions with the dot: [".mid", ".midi"]. */
   extensions: string[];
   /** Parse bytes; throw MusegenError('BAD_FORMAT', reason) without the file name (the caller adds it). */
-  read(bytes: Uint8Array, fileName: string): ReadPiece[];
+  read(bytes: Uint8Array, fileName: string, options?: ReadOptions): ReadPiece[];
 }
 
 export interface FormatWriter {
@@ -58,14 +67,14 @@ export function writerNamed(name: string): FormatWriter {
 }
 
 /** Parse bytes already in memory with the reader for `path`'s extension; errors name the file. */
-export function readBytes(bytes: Uint8Array, path: string): ReadPiece[] {
+export function readBytes(bytes: Uint8Array, path: string, options: ReadOptions = {}): ReadPiece[] {
   const reader = readerFor(path);
   const name = basename(path);
   if (!reader) {
     throw new MusegenError('UNSUPPORTED', `unsupported file type "${extname(path) || '(none)'}" (supported: ${supportedExtensions().join(' ')})`, name);
   }
   try {
-    return reader.read(bytes, name);
+    return reader.read(bytes, name, options);
   } catch (e) {
     if (e instanceof MusegenError) throw e.file ? e : new MusegenError(e.code, e.message, name, { cause: e });
     throw new MusegenError('BAD_FORMAT', `not a valid ${reader.name} file (${errorMessage(e)})`, name, { cause: e });
@@ -73,7 +82,7 @@ export function readBytes(bytes: Uint8Array, path: string): ReadPiece[] {
 }
 
 /** Read one music file from disk. Every failure is a MusegenError naming the file. */
-export async function readScoreFile(path: string): Promise<ReadPiece[]> {
+export async function readScoreFile(path: string, options: ReadOptions = {}): Promise<ReadPiece[]> {
   let bytes: Uint8Array;
   try {
     const st = await stat(path);
@@ -86,5 +95,5 @@ export async function readScoreFile(path: string): Promise<ReadPiece[]> {
     if (code === 'EACCES' || code === 'EPERM') throw new MusegenError('UNREADABLE', 'permission denied', path);
     throw new MusegenError('UNREADABLE', errorMessage(e), path);
   }
-  return readBytes(bytes, path);
+  return readBytes(bytes, path, options);
 }
