@@ -1,0 +1,63 @@
+/**
+ * Encoding speed on the whole Nottingham melody corpus (1,034 MIDI files):
+ * files are read once (not timed), then encoded with two encoders, and every
+ * 64-step window (hop 16) packed in batches of 64, as a training loop would;
+ * each figure is the median of 5 runs.
+ *
+ *   node --import tsx bench/encode.ts [folder]
+ *
+ * Encoding must not be the bottleneck of training: compare the time for the
+ * whole corpus with one training step (DESIGN.md: ~2.4 s per 64 × 64 batch on wasm).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readScoreFile } from '../src/io/index.js';
+import { noteCount, type Score } from '../src/score/index.js';
+import { MelodyEncoder, windowOrigins, windows, type EncoderOptions, type MelodySpec } from '../src/encoding/index.js';
+
+const folder = process.argv[2] ?? fileURLToPath(new URL('../../shared/corpora/nottingham-jukedeck/MIDI/melody/', import.meta.url));
+const RUNS = 5;
+
+async function main(): Promise<void> {
+  const files = readdirSync(folder).filter((f) => f.toLowerCase().endsWith('.mid')).sort();
+  const scores: Score[] = [];
+  const t0 = performance.now();
+  for (const f of files) for (const p of await readScoreFile(join(folder, f))) scores.push(p.score);
+  const readMs = performance.now() - t0;
+  const notes = scores.reduce((n, s) => n + noteCount(s), 0);
+  console.log(`${files.length} files, ${scores.length} tunes, ${notes.toLocaleString('en')} notes (read in ${readMs.toFixed(0)} ms, not counted below)`);
+
+  const configs: [string, EncoderOptions<MelodySpec>][] = [
+    ['melody, 4 steps/quarter, no features', {}],
+    ['spelled melody, 12 steps/quarter, beat + key + fermata', { spelled: true, stepsPerQuarter: 12, features: ['beat', 'key', 'fermata'] }],
+  ];
+  for (const [name, options] of configs) {
+    const enc = new MelodyEncoder(options);
+    const encodeMs: number[] = [];
+    const batchMs: number[] = [];
+    let steps = 0;
+    let count = 0;
+    for (let run = 0; run < RUNS; run++) {
+      let start = performance.now();
+      const encoded = scores.map((s) => enc.encode(s));
+      encodeMs.push(performance.now() - start);
+      start = performance.now();
+      const origins = windowOrigins(encoded, { length: 64, hop: 16 });
+      for (let b = 0; b < origins.length; b += 64) windows(encoded, { length: 64, origins: origins.slice(b, b + 64) });
+      batchMs.push(performance.now() - start);
+      steps = encoded.reduce((n, e) => n + e.steps, 0);
+      count = origins.length;
+    }
+    const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+    const [enc_, win] = [median(encodeMs), median(batchMs)];
+    console.log(
+      `${name}: encode ${enc_.toFixed(0)} ms (${Math.round(notes / (enc_ / 1000)).toLocaleString('en')} notes/s, ` +
+        `${Math.round(steps / (enc_ / 1000)).toLocaleString('en')} steps/s); ${count.toLocaleString('en')} windows in ` +
+        `${Math.ceil(count / 64).toLocaleString('en')} batches of 64: ${win.toFixed(0)} ms (${((1000 * win) / Math.ceil(count / 64)).toFixed(0)} µs per batch); ` +
+        `total ${(enc_ + win).toFixed(0)} ms`,
+    );
+  }
+}
+
+await main();

@@ -1,0 +1,191 @@
+/**
+ * Feature channels: extra columns any encoder can add beside its tokens or
+ * roll, one row per step, in the order the spec lists them.
+ *
+ *   name      width                     per step
+ *   beat      maxBarSteps + 1           one-hot of the step within the bar (default maxBarSteps:
+ *                                       6 quarters of steps, e.g. 3/2 or 12/8; a pickup counts from
+ *                                       its full bar's start; clamped to the last column), then the
+ *                                       metrical strength 0..1 (beat.ts)
+ *   fermata   2                         [a fermata note starts here, this step is under a fermata]
+ *   spelling  6 per track               accidental −2..+2 one-hot, then line-of-fifths position
+ *                                       (fifths − 2) / 17 (Fbb = −1, D = 0, B𝄪 = 1) of the pitch
+ *                                       sounding in the track; zeros in a rest (spelled encoders only)
+ *   key       highest − lowestFifths + 2  tonic on the line of fifths one-hot (C = 0, G = 1, A = 3;
+ *                                       zeros when unknown or outside; default −7..10, Cb … A#),
+ *                                       then 1 for a minor-like mode
+ *                                       (minor, aeolian, dorian, phrygian, locrian)
+ *   chord     19                        chord symbol in force: root pitch class one-hot (12), quality
+ *                                       one-hot (major, minor, diminished, augmented, suspended),
+ *                                       seventh added, no chord
+ *   melody    13                        pitch class one-hot of the conditioning melody (12), then rest
+ *
+ * All but `spelling` come from the StepContext alone, so a sampler can ask
+ * for the row of any step it is about to generate (`featureRow`). `spelling`
+ * describes the music itself: pass the pitches sounding at that step.
+ */
+import {
+  barPosition, barStarts, fifthsOf, ticksPerStep, type BarPosition, type Mode, type Pitch, type Score, type Steps, type Ticks,
+} from '../score/index.js';
+import { metricalStrength } from './beat.js';
+import { CHORD_QUALITIES, readChordSymbol, type ChordReading } from './chords.js';
+import { lastAtOrBefore, scoreShell } from './context.js';
+import type { FeatureName, FeatureSpec } from './spec.js';
+import type { StepContext } from './types.js';
+
+/** Where a feature's columns sit in a row. */
+export interface FeatureColumn {
+  name: FeatureName;
+  offset: number;
+  width: number;
+}
+
+export interface FeatureLayout {
+  /** Columns per row, all features together. */
+  width: number;
+  columns: FeatureColumn[];
+}
+
+/** The pitch sounding in each track at one step (undefined in a rest), for the `spelling` feature. */
+export type Sounding = readonly (Pitch | undefined)[];
+
+const MINOR_LIKE: readonly Mode[] = ['minor', 'aeolian', 'dorian', 'phrygian', 'locrian'];
+/** Tonic's distance on the line of fifths from the key signature's major tonic. */
+const MODE_TONIC: Record<Mode, number> = { major: 0, ionian: 0, minor: 3, aeolian: 3, dorian: 2, phrygian: 4, lydian: -1, mixolydian: 1, locrian: 5 };
+
+/** Width of one feature's columns for an encoder of `tracks` tracks. */
+export function featureWidth(f: FeatureSpec, tracks: number): number {
+  switch (f.name) {
+    case 'beat': return f.maxBarSteps + 1;
+    case 'fermata': return 2;
+    case 'spelling': return 6 * tracks;
+    case 'key': return f.highestFifths - f.lowestFifths + 2;
+    case 'chord': return 12 + CHORD_QUALITIES.length + 2;
+    case 'melody': return 13;
+  }
+}
+
+export function featureLayout(features: readonly FeatureSpec[], tracks: number): FeatureLayout {
+  let offset = 0;
+  const columns = features.map((f) => {
+    const c = { name: f.name, offset, width: featureWidth(f, tracks) };
+    offset += c.width;
+    return c;
+  });
+  return { width: offset, columns };
+}
+
+/** A context with its look-ups made once: bar lines, fermata coverage, parsed chords. */
+class PreparedContext {
+  readonly q: Ticks;
+  readonly shell: Score;
+  readonly starts: Ticks[];
+  readonly fermataStarts: Set<Steps>;
+  /** Disjoint spans under a fermata, sorted. */
+  readonly fermataCover: { step: Steps; end: Steps }[] = [];
+  readonly chords: { step: Steps; reading: ChordReading | undefined }[];
+  /** The bar of the last `barAt` call: steps run in order, so most calls reuse it. */
+  private bar: { start: Ticks; end: Ticks; position: BarPosition } | undefined;
+
+  constructor(readonly context: StepContext, steps: Steps) {
+    this.q = ticksPerStep(context.stepsPerQuarter);
+    this.shell = scoreShell(context, Math.max(steps, 1));
+    this.starts = barStarts(this.shell);
+    this.fermataStarts = new Set(context.fermatas.map((f) => f.step));
+    for (const f of context.fermatas) {
+      const last = this.fermataCover[this.fermataCover.length - 1];
+      if (last && f.step <= last.end) last.end = Math.max(last.end, f.end);
+      else this.fermataCover.push({ step: f.step, end: f.end });
+    }
+    const readings = new Map<string, ChordReading | undefined>();
+    this.chords = context.chords.map((c) => {
+      if (!readings.has(c.text)) readings.set(c.text, readChordSymbol(c.text));
+      return { step: c.step, reading: readings.get(c.text) };
+    });
+  }
+
+  /** Offset in the bar (ticks, a pickup counting from its full bar's start) and meter at a step. */
+  barAt(step: Steps): { offset: Ticks; timeSignature: BarPosition['timeSignature'] } {
+    const tick = step * this.q;
+    let bar = this.bar;
+    if (!bar || tick < bar.start || tick >= bar.end) {
+      const position = barPosition(this.shell, tick, this.starts);
+      const start = position.barStart;
+      bar = this.bar = { start, end: this.starts[position.bar + 1] ?? Infinity, position: { ...position, offset: position.offset - (tick - start) } };
+    }
+    return { offset: bar.position.offset + (tick - bar.start), timeSignature: bar.position.timeSignature };
+  }
+}
+
+function fill(f: FeatureSpec, out: Float32Array, at: number, pc: PreparedContext, step: Steps, sounding: Sounding | undefined): void {
+  const ctx = pc.context;
+  switch (f.name) {
+    case 'beat': {
+      const pos = pc.barAt(step);
+      out[at + Math.min(Math.floor(pos.offset / pc.q), f.maxBarSteps - 1)] = 1;
+      out[at + f.maxBarSteps] = metricalStrength(pos.offset, pos.timeSignature);
+      return;
+    }
+    case 'fermata': {
+      if (pc.fermataStarts.has(step)) out[at] = 1;
+      const span = lastAtOrBefore(pc.fermataCover, step);
+      if (span && step < span.end) out[at + 1] = 1;
+      return;
+    }
+    case 'spelling':
+      sounding?.forEach((p, track) => {
+        if (!p) return;
+        out[at + 6 * track + p.alter + 2] = 1;
+        out[at + 6 * track + 5] = (fifthsOf(p) - 2) / 17;
+      });
+      return;
+    case 'key': {
+      const key = lastAtOrBefore(ctx.keySignatures, step);
+      if (!key) return;
+      const tonic = key.fifths + MODE_TONIC[key.mode];
+      if (tonic >= f.lowestFifths && tonic <= f.highestFifths) out[at + tonic - f.lowestFifths] = 1;
+      if (MINOR_LIKE.includes(key.mode)) out[at + f.highestFifths - f.lowestFifths + 1] = 1;
+      return;
+    }
+    case 'chord': {
+      const reading = lastAtOrBefore(pc.chords, step)?.reading;
+      if (!reading) {
+        out[at + 12 + CHORD_QUALITIES.length + 1] = 1;
+        return;
+      }
+      out[at + reading.root] = 1;
+      out[at + 12 + CHORD_QUALITIES.indexOf(reading.quality)] = 1;
+      if (reading.seventh) out[at + 12 + CHORD_QUALITIES.length] = 1;
+      return;
+    }
+    case 'melody': {
+      const note = lastAtOrBefore(ctx.melody, step);
+      out[at + (note && step < note.end ? note.midi % 12 : 12)] = 1;
+      return;
+    }
+  }
+}
+
+/**
+ * Feature rows for steps [from, to) of a context: Float32Array [to − from, layout.width].
+ * `sounding(step)` gives the pitches sounding per track (only the `spelling` feature reads it).
+ */
+export function featureRows(
+  features: readonly FeatureSpec[],
+  layout: FeatureLayout,
+  context: StepContext,
+  from: Steps,
+  to: Steps,
+  sounding?: (step: Steps) => Sounding,
+): Float32Array {
+  const out = new Float32Array(Math.max(0, to - from) * layout.width);
+  if (layout.width === 0 || to <= from) return out;
+  const pc = new PreparedContext(context, to);
+  const needsSounding = features.some((f) => f.name === 'spelling');
+  for (let step = from; step < to; step++) {
+    const s = needsSounding ? sounding?.(step) : undefined;
+    const base = (step - from) * layout.width;
+    features.forEach((f, i) => fill(f, out, base + layout.columns[i]!.offset, pc, step, s));
+  }
+  return out;
+}
