@@ -1,5 +1,5 @@
-/** Key estimation (Krumhansl–Kessler profiles) for sources that give no key signature. */
-import type { Mode } from './pitch.js';
+/** Keys: the signature of a tonic and mode, mode names, and key estimation (Krumhansl–Kessler profiles) for sources that give no key signature. */
+import { fifthsOf, type Mode, type Pitch } from './pitch.js';
 import type { Fifths, Midi, Ticks } from './units.js';
 
 const MAJOR = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
@@ -37,4 +37,25 @@ export function estimateKey(notes: Iterable<{ midi: Midi; duration: Ticks }>): {
     }
   }
   return { fifths: best.fifths, mode: best.mode };
+}
+
+/** How far each mode's signature lies from the major key on the same tonic, in fifths (D dorian = D major − 2 = C). */
+const MODE_FIFTHS: Record<Mode, Fifths> = {
+  major: 0, ionian: 0, lydian: 1, mixolydian: -1, dorian: -2, minor: -3, aeolian: -3, phrygian: -4, locrian: -5,
+};
+
+/** The key signature of a tonic and mode: G major = 1, G minor = -2, G dorian = -1. */
+export function keySignatureFifths(tonic: Pick<Pitch, 'step' | 'alter'>, mode: Mode): Fifths {
+  return fifthsOf(tonic) + MODE_FIFTHS[mode];
+}
+
+/**
+ * A mode from the way kern and ABC write it: its first three letters in any case
+ * ("dor", "Mix", "minor"), "m" / "min" for minor, "maj" or "" for major; undefined otherwise.
+ */
+export function modeFromName(name: string): Mode | undefined {
+  const n = name.toLowerCase();
+  if (n === '' || n.startsWith('maj')) return 'major';
+  if (n === 'm' || n.startsWith('min')) return 'minor';
+  return (Object.keys(MODE_FIFTHS) as Mode[]).find((m) => m !== 'major' && m !== 'minor' && n.length >= 3 && m.startsWith(n.slice(0, 3)));
 }

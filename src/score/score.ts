@@ -104,6 +104,12 @@ export function tempoAt(score: Score, tick: Ticks): TempoEvent {
   return eventAt(score.tempos, tick) ?? { tick: 0, bpm: 120 };
 }
 
+/** Put an event into a sorted map, in time order: it replaces the last event when that one has the same tick. */
+export function putEvent<E extends { tick: Ticks }>(events: E[], e: E): void {
+  if (events.length > 0 && events[events.length - 1]!.tick === e.tick) events[events.length - 1] = e;
+  else events.push(e);
+}
+
 /** The last event at or before `tick` in a sorted list. */
 export function eventAt<E extends { tick: Ticks }>(events: readonly E[], tick: Ticks): E | undefined {
   let found: E | undefined;
