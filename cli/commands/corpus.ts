@@ -1,0 +1,81 @@
+/**
+ * `musegen corpus info <paths...>`: load a corpus (progress on stderr) and
+ * print what it holds — a table, or JSON with --json — on stdout.
+ */
+import type { Command } from 'commander';
+import { corpusStats, loadCorpus, parseSplitFractions, type CorpusStats, type SplitFractions } from '../../src/index.js';
+import { count, section, table } from '../format.js';
+import { optionParser } from '../options.js';
+import { createProgress, type Progress } from '../progress.js';
+
+interface InfoOptions {
+  json?: boolean;
+  cache: boolean;
+  cacheDir?: string;
+  split?: SplitFractions;
+  quiet?: boolean;
+}
+
+function cacheLine(s: CorpusStats, asked: boolean): string {
+  if (!asked) return 'off (--no-cache)';
+  const use = `${count(s.cache.hits)} hits · ${count(s.cache.misses)} misses (${s.cache.dir})`;
+  return s.cache.error ? `${use}; ${s.cache.error}` : use;
+}
+
+function render(s: CorpusStats, cacheAsked: boolean): string {
+  const ignored = [
+    ...(s.files.ignoredHidden > 0 ? [`${count(s.files.ignoredHidden)} hidden`] : []),
+    ...(s.files.ignoredUnsupported > 0 ? [`${count(s.files.ignoredUnsupported)} of other types`] : []),
+  ];
+  const files = `${count(s.files.read)} read · ${count(s.files.failed)} failed${ignored.length > 0 ? ` · ignored ${ignored.join(', ')}` : ''}`;
+  const range = s.pitchRange
+    ? `${s.pitchRange.lowest.name} (${s.pitchRange.lowest.midi}) – ${s.pitchRange.highest.name} (${s.pitchRange.highest.midi})`
+    : '—';
+  const summary = table([
+    ['files', files],
+    ['pieces', `${count(s.pieces)} (train ${count(s.splits.train)} · valid ${count(s.splits.valid)} · test ${count(s.splits.test)})`],
+    ['notes', count(s.notes)],
+    ['bars', count(s.bars)],
+    ['duration', `${count(Math.round(s.durationQuarters))} quarter notes`],
+    ['pitch range', range],
+    ['fermatas', count(s.fermatas)],
+    ['cache', cacheLine(s, cacheAsked)],
+  ]);
+  const counts = (r: Record<string, number>): [string, string][] => Object.entries(r).map(([k, n]) => [k, count(n)]);
+  return [
+    `corpus ${s.paths.join(', ')}\n\n${summary}\n`,
+    section('keys', counts(s.keys)),
+    section('meters', counts(s.meters)),
+    section(`failures (${count(s.failures.length)})`, s.failures.map((f) => [f.file, f.message])),
+    section(`pieces skipped inside files (${count(s.warnings.length)})`, s.warnings.map((w) => [w, ''])),
+  ].join('');
+}
+
+export function registerCorpusCommands(program: Command): void {
+  const corpus = program.command('corpus').description('look at a corpus of music files');
+  corpus
+    .command('info')
+    .description('load files and folders of music and print what they hold')
+    .argument('<paths...>', 'music files and folders (searched recursively)')
+    .option('--json', 'print JSON instead of a table')
+    .option('--no-cache', 'parse every file again; neither read nor write the cache')
+    .option('--cache-dir <dir>', 'cache folder (default: $MUSEGEN_CACHE_DIR, $XDG_CACHE_HOME/musegen or ~/.cache/musegen)')
+    .option('--split <train,valid,test>', 'split fractions for files without one (default 0.8,0.1,0.1)', optionParser(parseSplitFractions))
+    .action(async (paths: string[], _opts: InfoOptions, command: Command) => {
+      const opts = command.optsWithGlobals<InfoOptions>();
+      let progress: Progress | undefined;
+      const corpus = await loadCorpus(paths, {
+        cache: opts.cache,
+        cacheDir: opts.cacheDir,
+        split: opts.split,
+        onProgress: ({ done, total }) => {
+          if (total < 2) return; // one file: nothing to watch
+          progress ??= createProgress({ label: 'loading', total, quiet: opts.quiet });
+          progress.update(done);
+        },
+      }).finally(() => progress?.finish());
+      const stats = corpusStats(corpus);
+      if (stats.cache.error && !opts.quiet) process.stderr.write(`musegen: warning: ${stats.cache.error}\n`);
+      process.stdout.write(opts.json ? `${JSON.stringify(stats, null, 2)}\n` : render(stats, opts.cache));
+    });
+}

@@ -1,0 +1,44 @@
+/**
+ * Exit codes, and the one place errors become a line on stderr.
+ *
+ *   0  done               1  an expected failure (bad file, missing path, disk full)
+ *   2  usage (unknown command or option, bad option value)
+ *   70 a bug in musegen (EX_SOFTWARE)
+ *
+ * Every error is ONE line, `musegen: <message>`; the stack follows only with MUSEGEN_DEBUG=1.
+ */
+import { CommanderError } from 'commander';
+import { errorMessage, isMusegenError } from '../src/index.js';
+
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, INTERNAL: 70 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+interface ErrorSink {
+  write(s: string): unknown;
+}
+
+/** An operating-system error (disk full, permission denied): expected, not a bug. */
+function isSystemError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** Print `e` the musegen way and return the exit code it calls for. */
+export function reportError(e: unknown, stderr: ErrorSink = process.stderr, env: NodeJS.ProcessEnv = process.env): ExitCode {
+  const debug = Boolean(env.MUSEGEN_DEBUG) && env.MUSEGEN_DEBUG !== '0';
+  const say = (line: string): void => {
+    stderr.write(`musegen: ${line}\n`);
+    if (debug && e instanceof Error && e.stack) stderr.write(`${e.stack}\n`);
+  };
+  if (e instanceof CommanderError) {
+    if (e.exitCode === 0) return EXIT.OK; // --help, --version: already printed
+    // help shown because a command was left out: commander printed it on stderr
+    if (e.code !== 'commander.help') say(e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim());
+    return EXIT.USAGE;
+  }
+  if (isMusegenError(e) || isSystemError(e)) {
+    say(errorMessage(e));
+    return EXIT.FAILURE;
+  }
+  say(`internal error: ${errorMessage(e)}${debug ? '' : ' (run with MUSEGEN_DEBUG=1 for details)'}`);
+  return EXIT.INTERNAL;
+}

@@ -1,0 +1,85 @@
+/**
+ * The corpus cache: what was parsed from a file, stored under a hash of
+ * the file's bytes, its name and the reader (name and version) that parsed
+ * it, so a second load of an unchanged corpus skips parsing. One small file
+ * per source file, written atomically; an entry that cannot be read back is
+ * treated as missing and written again.
+ *
+ *     <dir>/v<PACK_VERSION>/<2 hex>/<sha256>.json
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
+import { errorMessage } from '../errors.js';
+import { writeFileAtomic, type FormatReader } from '../io/index.js';
+import { PACK_VERSION, packFile, unpackFile, type FileContent } from './serialize.js';
+
+/**
+ * Where the cache lives: MUSEGEN_CACHE_DIR, else $XDG_CACHE_HOME/musegen,
+ * else ~/.cache/musegen.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MUSEGEN_CACHE_DIR) return env.MUSEGEN_CACHE_DIR;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'musegen');
+}
+
+/** The version a reader declares, when it declares one; a new version invalidates its entries. */
+function readerVersion(reader: FormatReader): string {
+  return 'version' in reader ? String(reader.version) : '0';
+}
+
+/** The cache key of a file's bytes as read by `reader`. */
+export function cacheKey(bytes: Uint8Array, path: string, reader: FormatReader): string {
+  return createHash('sha256')
+    .update(`${reader.name}@${readerVersion(reader)}\0${basename(path)}\0`)
+    .update(bytes)
+    .digest('hex');
+}
+
+export interface CacheReport {
+  /** False with --no-cache. */
+  enabled: boolean;
+  dir: string;
+  hits: number;
+  misses: number;
+  /** Why writing stopped, when it did (read-only disk, disk full); reading goes on. */
+  error?: string;
+}
+
+export class ScoreCache {
+  readonly report: CacheReport;
+  private writable = true;
+
+  constructor(dir: string, enabled = true) {
+    this.report = { enabled, dir, hits: 0, misses: 0 };
+  }
+
+  private pathOf(key: string): string {
+    return join(this.report.dir, `v${PACK_VERSION}`, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The cached content, or undefined when absent or unreadable. */
+  get(key: string): FileContent | undefined {
+    if (!this.report.enabled) return undefined;
+    try {
+      const content = unpackFile(readFileSync(this.pathOf(key), 'utf8'));
+      this.report.hits++;
+      return content;
+    } catch {
+      this.report.misses++;
+      return undefined;
+    }
+  }
+
+  /** Store a file's content; a failed write stops further writes instead of failing the load. */
+  async put(key: string, content: FileContent): Promise<void> {
+    if (!this.report.enabled || !this.writable) return;
+    try {
+      await writeFileAtomic(this.pathOf(key), packFile(content));
+    } catch (e) {
+      this.writable = false;
+      this.report.error = `cannot write the cache in ${this.report.dir} (${errorMessage(e)})`;
+    }
+  }
+}

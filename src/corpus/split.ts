@@ -1,0 +1,47 @@
+/**
+ * Deterministic train / valid / test split: a file's split follows from a
+ * hash of its path relative to the folder it was found in ("jigs12.mid";
+ * "tunes.abc#3" for the fourth piece of a file of many), so it stays put
+ * when files are added, removed or loaded on another machine. A split the
+ * source gives (benchmark JSON) is kept as given.
+ */
+import { createHash } from 'node:crypto';
+import { MusegenError } from '../errors.js';
+import type { Split } from '../io/index.js';
+import type { Probability } from '../score/index.js';
+
+export interface SplitFractions {
+  train: Probability;
+  valid: Probability;
+  test: Probability;
+}
+
+export const DEFAULT_SPLIT: Readonly<SplitFractions> = { train: 0.8, valid: 0.1, test: 0.1 };
+
+/** Throws BAD_ARGUMENT unless the fractions are non-negative and add up to 1. */
+export function checkSplitFractions(f: SplitFractions): SplitFractions {
+  const values = [f.train, f.valid, f.test];
+  const sum = values.reduce((s, x) => s + x, 0);
+  if (values.some((x) => !Number.isFinite(x) || x < 0) || Math.abs(sum - 1) > 1e-6) {
+    throw new MusegenError('BAD_ARGUMENT', `split fractions must be three numbers from 0 to 1 adding up to 1 (got ${values.join(', ')})`);
+  }
+  return f;
+}
+
+/** Parse "0.8,0.1,0.1" (train, valid, test). */
+export function parseSplitFractions(text: string): SplitFractions {
+  const parts = text.split(',').map((x) => x.trim());
+  if (parts.length !== 3 || parts.some((x) => x === '')) {
+    throw new MusegenError('BAD_ARGUMENT', `split "${text}" is not three fractions train,valid,test (e.g. 0.8,0.1,0.1)`);
+  }
+  const [train, valid, test] = parts.map(Number) as [number, number, number];
+  return checkSplitFractions({ train, valid, test });
+}
+
+/** The split of a file, from its relative path ("melody/jigs12.mid"), or of a piece in a file of many ("tunes.abc#3"). */
+export function splitOf(relPath: string, fractions: SplitFractions = DEFAULT_SPLIT): Split {
+  const u = createHash('sha1').update(relPath).digest().readUInt32BE(0) / 2 ** 32;
+  if (u < fractions.train) return 'train';
+  if (u < fractions.train + fractions.valid) return 'valid';
+  return 'test';
+}
