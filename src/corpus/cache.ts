@@ -24,15 +24,10 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'musegen');
 }
 
-/** The version a reader declares, when it declares one; a new version invalidates its entries. */
-function readerVersion(reader: FormatReader): string {
-  return 'version' in reader ? String(reader.version) : '0';
-}
-
 /** The cache key of a file's bytes as read by `reader`. */
 export function cacheKey(bytes: Uint8Array, path: string, reader: FormatReader): string {
   return createHash('sha256')
-    .update(`${reader.name}@${readerVersion(reader)}\0${basename(path)}\0`)
+    .update(`${reader.name}@${reader.version}\0${basename(path)}\0`)
     .update(bytes)
     .digest('hex');
 }

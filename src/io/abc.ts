@@ -187,6 +187,7 @@ function stripComment(line: string): string {
 
 registerReader({
   name: 'abc',
+  version: 1,
   extensions: ['.abc'],
   read: (bytes, fileName, options = {}) =>
     readAbc(new TextDecoder().decode(bytes), { ...options, fileName }).map(({ score }) => ({ score })),

@@ -135,6 +135,7 @@ function voicePart(steps: Piece, step: Ticks, velocity: Velocity, name: string):
 
 export const benchmarkJsonReader: FormatReader = {
   name: 'jsb-json',
+  version: 1,
   extensions: ['.json'],
   read: (bytes, fileName) => readBenchmarkJson(bytes, { fileName }),
 };

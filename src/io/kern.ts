@@ -269,6 +269,7 @@ class KernSegment {
 
 registerReader({
   name: 'kern',
+  version: 1,
   extensions: ['.krn', '.kern'],
   read: (bytes) => readKern(new TextDecoder().decode(bytes)).map((score) => ({ score })),
 });

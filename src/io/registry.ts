@@ -31,6 +31,8 @@ export interface FormatReader {
   name: string;
   /** Lower-case extensions with the dot: [".mid", ".midi"]. */
   extensions: string[];
+  /** Bump when the Scores this reader returns change: the corpus cache keys on it. */
+  version: number;
   /** Parse bytes; throw MusegenError('BAD_FORMAT', reason) without the file name (the caller adds it). */
   read(bytes: Uint8Array, fileName: string, options?: ReadOptions): ReadPiece[];
 }
