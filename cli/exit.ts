@@ -3,15 +3,20 @@
  *
  *   0  done               1  an expected failure (bad file, missing path, disk full)
  *   2  usage (unknown command or option, bad option value)
- *   70 a bug in musegen (EX_SOFTWARE)
+ *   70 a bug in musegen (EX_SOFTWARE)     130 stopped by Ctrl-C (after saving what it could)
  *
  * Every error is ONE line, `musegen: <message>`; the stack follows only with MUSEGEN_DEBUG=1.
  */
 import { CommanderError } from 'commander';
 import { errorMessage, isMusegenError } from '../src/index.js';
 
-export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, INTERNAL: 70 } as const;
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, INTERNAL: 70, INTERRUPTED: 130 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A command stopped by Ctrl-C; its message says what was saved and how to go on. */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+}
 
 interface ErrorSink {
   write(s: string): unknown;
@@ -34,6 +39,10 @@ export function reportError(e: unknown, stderr: ErrorSink = process.stderr, env:
     // help shown because a command was left out: commander printed it on stderr
     if (e.code !== 'commander.help') say(e.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim());
     return EXIT.USAGE;
+  }
+  if (e instanceof Interrupted) {
+    say(e.message);
+    return EXIT.INTERRUPTED;
   }
   if (isMusegenError(e) || isSystemError(e)) {
     say(errorMessage(e));

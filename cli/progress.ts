@@ -33,7 +33,8 @@ export interface ProgressOptions {
 }
 
 export interface Progress {
-  update(done: number): void;
+  /** `detail` ("loss 1.23") follows the counts. */
+  update(done: number, detail?: string): void;
   /** Clear the bar (terminal) or print the closing line (elsewhere). */
   finish(): void;
 }
@@ -41,7 +42,8 @@ export interface Progress {
 const DEFAULTS = { unit: 'files', quiet: false, redrawMs: 100, lineEveryMs: 5000 };
 
 
-function duration(seconds: number): string {
+/** "42s", "3m05s"; "?" when unknown. */
+export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
@@ -56,11 +58,12 @@ export function createProgress(options: ProgressOptions): Progress {
   let last = -Infinity;
   let printed = false;
 
-  const drawBar = (done: number): void => {
+  const drawBar = (done: number, detail: string): void => {
     const elapsed = (o.now() - start) / 1000;
     const rate = elapsed > 0 ? done / elapsed : 0;
     const percent = `${Math.floor((100 * done) / o.total)}%`.padStart(4);
-    const tail = `${percent}  ${count(done)}/${count(o.total)} ${o.unit}  ${count(Math.round(rate))}/s  ETA ${duration(rate > 0 ? (o.total - done) / rate : Infinity)}`;
+    const speed = rate >= 10 || rate === 0 ? count(Math.round(rate)) : rate.toFixed(1);
+    const tail = `${percent}  ${count(done)}/${count(o.total)} ${o.unit}  ${speed}/s  ETA ${duration(rate > 0 ? (o.total - done) / rate : Infinity)}${detail ? `  ${detail}` : ''}`;
     const width = Math.max(10, Math.min(30, (o.stream.columns ?? 80) - o.label.length - tail.length - 8));
     const filled = Math.round((width * done) / o.total);
     const bar = colour
@@ -70,17 +73,17 @@ export function createProgress(options: ProgressOptions): Progress {
   };
 
   return {
-    update(done) {
+    update(done, detail = '') {
       const t = o.now();
       if (tty) {
         if (t - last < o.redrawMs && done < o.total) return;
         last = t;
-        drawBar(done);
+        drawBar(done, detail);
       } else {
         if (t - Math.max(last, start) < o.lineEveryMs) return;
         last = t;
         printed = true;
-        o.stream.write(`${o.label}: ${count(done)}/${count(o.total)} ${o.unit} (${Math.floor((100 * done) / o.total)}%)\n`);
+        o.stream.write(`${o.label}: ${count(done)}/${count(o.total)} ${o.unit} (${Math.floor((100 * done) / o.total)}%)${detail ? `  ${detail}` : ''}\n`);
       }
     },
     finish() {

@@ -1,19 +1,37 @@
-/** The version of the installed musegen, from its package.json (found above this file, in the source tree or in dist/). */
+/** The installed musegen's root folder and version, from its package.json (found above this file, in the source tree or in dist/). */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export function packageVersion(): string {
+interface Found {
+  root: string;
+  version: string;
+}
+
+let found: Found | null | undefined;
+
+function findPackage(): Found | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'musegen' && pkg.version) return pkg.version;
+      if (pkg.name === 'musegen' && pkg.version) return { root: dir, version: pkg.version };
     } catch {
       // no package.json here: look further up
     }
     const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
+    if (parent === dir) return null;
     dir = parent;
   }
+}
+
+export function packageVersion(): string {
+  found ??= findPackage();
+  return found?.version ?? 'unknown';
+}
+
+/** The package's root folder (where models/ and corpora/ ship), or null when not found. */
+export function packageRoot(): string | null {
+  found ??= findPackage();
+  return found?.root ?? null;
 }

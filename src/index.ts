@@ -8,3 +8,6 @@ export * from './eval/index.js';
 export * from './corpus/index.js';
 export * from './encoding/index.js';
 export * from './engine/index.js';
+export * from './generators/index.js';
+export * from './training/index.js';
+export * from './sampling/index.js';

@@ -76,6 +76,35 @@ describe('model folders', () => {
     model.dispose();
   });
 
+  it('keeps feature columns Keras-compatible, and writes extra weights and files in the same atomic write', async () => {
+    const dir = join(root, 'features');
+    const F = 3;
+    const model = LstmModel.create({ ...config, featureSize: F }, { seed: 5 });
+    const extra = tf.tensor1d([1, 2, 3]);
+    await saveLstmModel(dir, model, meta, {
+      extraWeights: [{ name: 'optimizer/m/0', tensor: extra }],
+      extra: async (temp) => writeFile(join(temp, 'note.txt'), 'beside'),
+    });
+    expect(await readFile(join(dir, 'note.txt'), 'utf8')).toBe('beside');
+    const { model: loaded, extraWeights } = await loadLstmModel(dir);
+    expect(loaded.config.featureSize).toBe(F);
+    expect(Array.from(extraWeights.get('optimizer/m/0')!.values)).toEqual([1, 2, 3]);
+    expect([...extraWeights.keys()]).toEqual(['optimizer/m/0']);
+    const feats = Float32Array.from({ length: B * T * F }, (_, i) => Math.sin(i));
+    // extra weights are not the stock model's: strict: false lets it load beside them
+    const stock = await tf.loadLayersModel(tf.io.fromMemory((await readModelFolder(dir)).artifacts), { strict: false });
+    const input = tf.concat([tf.oneHot(tf.tensor2d(indices, [B, T], 'int32'), 7).toFloat(), tf.tensor3d(feats, [B, T, F])], 2);
+    const probs = (stock.predict(input) as tf.Tensor).dataSync();
+    const ours = tf.softmax(loaded.logits({ batch: B, steps: T, indices, features: tf.tensor3d(feats, [B, T, F]) })).dataSync();
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        for (let c = 0; c < 5; c++) expect(Math.abs(probs[(b * T + t) * 5 + c]! - ours[(t * B + b) * 5 + c]!)).toBeLessThan(1e-5);
+      }
+    }
+    tf.dispose([extra, input]);
+    for (const m of [stock, model, loaded]) m.dispose();
+  });
+
   it('replaces an existing model atomically and leaves no temporary folders', async () => {
     const { dir, model } = await saved('replace');
     const other = LstmModel.create({ ...config, units: 3 }, { seed: 3 });

@@ -3,10 +3,10 @@
  * print what it holds — a table, or JSON with --json — on stdout.
  */
 import type { Command } from 'commander';
-import { corpusStats, loadCorpus, parseSplitFractions, type CorpusStats, type SplitFractions } from '../../src/index.js';
+import { corpusStats, parseSplitFractions, type CorpusStats, type SplitFractions } from '../../src/index.js';
+import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
 import { count, section, table } from '../format.js';
 import { optionParser } from '../options.js';
-import { createProgress, type Progress } from '../progress.js';
 
 interface InfoOptions {
   json?: boolean;
@@ -53,27 +53,16 @@ function render(s: CorpusStats, cacheAsked: boolean): string {
 
 export function registerCorpusCommands(program: Command): void {
   const corpus = program.command('corpus').description('look at a corpus of music files');
-  corpus
+  const info = corpus
     .command('info')
     .description('load files and folders of music and print what they hold')
     .argument('<paths...>', 'music files and folders (searched recursively)')
-    .option('--json', 'print JSON instead of a table')
-    .option('--no-cache', 'parse every file again; neither read nor write the cache')
-    .option('--cache-dir <dir>', 'cache folder (default: $MUSEGEN_CACHE_DIR, $XDG_CACHE_HOME/musegen or ~/.cache/musegen)')
+    .option('--json', 'print JSON instead of a table');
+  cacheOptions(info)
     .option('--split <train,valid,test>', 'split fractions for files without one (default 0.8,0.1,0.1)', optionParser(parseSplitFractions))
     .action(async (paths: string[], _opts: InfoOptions, command: Command) => {
       const opts = command.optsWithGlobals<InfoOptions>();
-      let progress: Progress | undefined;
-      const corpus = await loadCorpus(paths, {
-        cache: opts.cache,
-        cacheDir: opts.cacheDir,
-        split: opts.split,
-        onProgress: ({ done, total }) => {
-          if (total < 2) return; // one file: nothing to watch
-          progress ??= createProgress({ label: 'loading', total, quiet: opts.quiet });
-          progress.update(done);
-        },
-      }).finally(() => progress?.finish());
+      const corpus = await loadCorpusWithProgress(paths, opts);
       const stats = corpusStats(corpus);
       if (stats.cache.error && !opts.quiet) process.stderr.write(`musegen: warning: ${stats.cache.error}\n`);
       process.stdout.write(opts.json ? `${JSON.stringify(stats, null, 2)}\n` : render(stats, opts.cache));

@@ -1,7 +1,8 @@
 /**
  * One LSTM layer over a whole sequence, as a single custom-gradient op.
  *
- *   for t:   z_t = [x_t | h_{t-1}]·[W; U] + b ──► i f g o ──► c_t, h_t   (for one-hot x, x_t·W is a row of W)
+ *   for t:   z_t = [x_t | h_{t-1}]·[W; U] + b ──► i f g o ──► c_t, h_t   (for one-hot x, x_t·W is a row of W;
+ *                                                                       one-hot ⊕ features: a row plus features·W_f)
  *   for t↓:  dz_t from dh_t, dc_t;  [dx_t | dh_{t-1}] = dz_t·[W; U]ᵀ      (backward through time)
  *   then:    [dW; dU] = [x | h_{t-1}]ᵀ·dz, all steps in one big product;  db = Σ dz
  *
@@ -30,10 +31,15 @@ export interface LstmWeights {
   bias: tf.Tensor1D;
 }
 
-/** What a layer reads: class indices (one-hot input) or a dense matrix, time-major. */
+/**
+ * What a layer reads, time-major: class indices (one-hot input), a dense
+ * matrix, or both — classes below inputSize − x's columns, whose kernel rows
+ * come first, then x's columns (one-hot ⊕ features).
+ */
 export type LayerInput =
   | { indices: Int32Array }
-  | { x: tf.Tensor2D };
+  | { x: tf.Tensor2D }
+  | { indices: Int32Array; x: tf.Tensor2D };
 
 export interface LstmSequenceOptions {
   steps: number;
@@ -79,7 +85,8 @@ export function lstmSequence(input: LayerInput, w: LstmWeights, options: LstmSeq
     const x = dense ? (tensors.shift() as tf.Tensor2D) : null;
     const [kernel, recurrent, bias, h0, c0] = tensors as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D?, tf.Tensor2D?];
     const shape: Dims = { steps, batch, units, inputSize: kernel.shape[0] };
-    const trace = forward(shape, x ? { x } : input, kernel, recurrent, bias, h0, c0);
+    const indices = 'indices' in input ? input.indices : null;
+    const trace = forward(shape, indices, x, kernel, recurrent, bias, h0, c0);
     // Inputs may be intermediate tensors, disposed before the backward pass
     // unless saved (the saved copies share their data).
     save([kernel, recurrent]);
@@ -87,7 +94,7 @@ export function lstmSequence(input: LayerInput, w: LstmWeights, options: LstmSeq
       value: tf.tensor2d(trace.outputs, [steps * batch, units]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedKernel, savedRecurrent] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return backward(shape, trace, dy as tf.Tensor2D, x ? null : (input as { indices: Int32Array }).indices, savedKernel, savedRecurrent);
+        return backward(shape, trace, dy as tf.Tensor2D, indices, savedKernel, savedRecurrent);
       },
     };
   });
@@ -134,13 +141,17 @@ function checkShapes(input: LayerInput, w: LstmWeights, o: LstmSequenceOptions, 
   }
   const rows = o.steps * o.batch;
   if (!(rows > 0)) fail(`empty sequence (steps ${o.steps}, batch ${o.batch})`);
+  const oneHot = 'indices' in input;
   if ('x' in input) {
-    if (input.x.shape[0] !== rows || input.x.shape[1] !== inputSize) {
-      fail(`input is [${input.x.shape}], expected [${rows}, ${inputSize}]`);
+    const columns = input.x.shape[1];
+    if (input.x.shape[0] !== rows || (oneHot ? columns >= inputSize : columns !== inputSize)) {
+      fail(`input is [${input.x.shape}], expected [${rows}, ${oneHot ? `fewer than ${inputSize} (beside the classes)` : inputSize}]`);
     }
-  } else {
+  }
+  if (oneHot) {
+    const classes = inputSize - ('x' in input ? input.x.shape[1] : 0);
     if (input.indices.length !== rows) fail(`${input.indices.length} input indices, expected ${rows}`);
-    for (const v of input.indices) if (!(v >= 0 && v < inputSize)) fail(`input index ${v} outside 0..${inputSize - 1}`);
+    for (const v of input.indices) if (!(v >= 0 && v < classes)) fail(`input index ${v} outside 0..${classes - 1}`);
   }
   for (const s of o.initialState ? [o.initialState.h, o.initialState.c] : []) {
     if (s.shape[0] !== o.batch || s.shape[1] !== units) fail(`initial state is [${s.shape}], expected [${o.batch}, ${units}]`);
@@ -148,13 +159,13 @@ function checkShapes(input: LayerInput, w: LstmWeights, o: LstmSequenceOptions, 
 }
 
 function forward(
-  d: Dims, input: LayerInput, kernel: tf.Tensor2D, recurrent: tf.Tensor2D, bias: tf.Tensor1D,
+  d: Dims, indices: Int32Array | null, x: tf.Tensor2D | null, kernel: tf.Tensor2D, recurrent: tf.Tensor2D, bias: tf.Tensor1D,
   h0t?: tf.Tensor2D, c0t?: tf.Tensor2D,
 ): ForwardTrace {
   const { steps, batch, units: H } = d;
   const G = 4 * H;
   const rows = steps * batch;
-  const inCols = 'x' in input ? d.inputSize : 0;
+  const inCols = x ? x.shape[1] : 0;
   const cols = inCols + H;
   // The g block's preactivations are doubled so one sigmoid gives all four
   // gates: tanh(z) = 2·sigmoid(2z) − 1.
@@ -173,22 +184,23 @@ function forward(
   };
   const { inputs, gates, cells, cellTanh, outputs, h0, c0 } = trace;
   // One-hot input: the kernel rows of each step's classes, plus the bias.
+  // Dense columns (the whole input, or features beside the classes) are
+  // multiplied with the kernel's last inCols rows, together with h.
   let gathered: Float32Array | null = null;
-  let weights: tf.Tensor2D;
-  if ('indices' in input) {
+  if (indices) {
     const k = kernel.dataSync();
     gathered = take(rows * G);
     for (let r = 0; r < rows; r++) {
-      const src = input.indices[r] * G;
+      const src = indices[r] * G;
       const dst = r * G;
       for (let j = 0; j < G; j++) gathered[dst + j] = k[src + j] * (j >= 2 * H && j < 3 * H ? 2 : 1) + b[j];
     }
-    weights = tf.tidy(() => tf.mul(recurrent, scale));
-  } else {
-    const x = input.x.dataSync();
-    for (let r = 0; r < rows; r++) inputs.set(x.subarray(r * inCols, (r + 1) * inCols), r * cols);
-    weights = tf.tidy(() => tf.mul(tf.concat([kernel, recurrent], 0), scale));
   }
+  if (x) {
+    const xs = x.dataSync();
+    for (let r = 0; r < rows; r++) inputs.set(xs.subarray(r * inCols, (r + 1) * inCols), r * cols);
+  }
+  const weights = tf.tidy(() => tf.mul(stackedWeights(kernel, recurrent, inCols), scale));
   for (let bi = 0; bi < batch; bi++) {
     if (h0) inputs.set(h0.subarray(bi * H, (bi + 1) * H), bi * cols + inCols);
     else inputs.fill(0, bi * cols + inCols, (bi + 1) * cols);
@@ -201,7 +213,7 @@ function forward(
     let act: tf.Tensor;
     if (gathered) {
       const zt = tf.tensor2d(gathered.subarray(t * stepG, (t + 1) * stepG), [batch, G]);
-      act = tf.tidy(() => tf.sigmoid(t > 0 || h0 ? tf.add(tf.matMul(xh, weights), zt) : zt));
+      act = tf.tidy(() => tf.sigmoid(t > 0 || h0 || inCols > 0 ? tf.add(tf.matMul(xh, weights), zt) : zt));
       zt.dispose();
     } else {
       act = tf.fused.matMul({ a: xh, b: weights, bias: scaledBias, activation: 'sigmoid' });
@@ -238,6 +250,14 @@ function forward(
   tf.dispose([weights, scaledBias, scale]);
   give(gathered);
   return trace;
+}
+
+/** [W_dense; U]: the kernel rows of the last `inCols` (dense) input columns above the recurrent kernel. */
+function stackedWeights(kernel: tf.Tensor2D, recurrent: tf.Tensor2D, inCols: number): tf.Tensor2D {
+  const [inputSize, G] = kernel.shape;
+  if (inCols === 0) return recurrent;
+  const dense = inCols === inputSize ? kernel : tf.slice(kernel, [inputSize - inCols, 0], [inCols, G]);
+  return tf.concat([dense, recurrent], 0);
 }
 
 /** [4H] row of ones with the g block (third quarter) at 2. */
@@ -284,7 +304,7 @@ function backward(
   const dKernel = new Float32Array(inputSize * G);
   const dBias = new Float32Array(G);
   // [dx_t | dh_{t-1}] = dz_t·[W; U]ᵀ, one product per step with the transpose made once.
-  const weightsT = tf.tidy(() => tf.transpose(inCols > 0 ? tf.concat([kernel, recurrent], 0) : recurrent));
+  const weightsT = tf.tidy(() => tf.transpose(stackedWeights(kernel, recurrent, inCols)));
   for (let t = steps - 1; t >= 0; t--) {
     const cPrev = t > 0 ? cells.subarray((t - 1) * stepH, t * stepH) : c0;
     for (let bi = 0; bi < batch; bi++) {
@@ -345,13 +365,14 @@ function backward(
   productT.dispose();
   give(dzT, dzStep, inputs, gates, cells, cellTanh);
   const dRecurrent = new Float32Array(H * G);
+  const denseRow0 = inputSize - inCols; // the dense columns' first kernel row
   for (let j = 0; j < G; j++) {
     const o = j * cols;
-    for (let k = 0; k < inCols; k++) dKernel[k * G + j] = p[o + k];
+    for (let k = 0; k < inCols; k++) dKernel[(denseRow0 + k) * G + j] = p[o + k];
     for (let k = 0; k < H; k++) dRecurrent[k * G + j] = p[o + inCols + k];
   }
   const grads: tf.Tensor[] = [];
-  if (dx) grads.push(tf.tensor2d(dx, [rows, inputSize]));
+  if (dx) grads.push(tf.tensor2d(dx, [rows, inCols]));
   grads.push(tf.tensor2d(dKernel, [inputSize, G]), tf.tensor2d(dRecurrent, [H, G]), tf.tensor1d(dBias));
   if (h0) grads.push(tf.tensor2d(dhNext, [batch, H]), tf.tensor2d(dc, [batch, H]));
   return grads;

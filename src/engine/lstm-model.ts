@@ -4,6 +4,11 @@
  *   indices [batch·steps] ─┐                     (one-hot input: a gather of kernel rows)
  *   features [b, s, in] ───┴─► lstm_1 ─► dropout ─► lstm_2 … ─► dropout ─► output (dense) ─► logits
  *
+ * A one-hot model may also read `featureSize` dense columns beside the class
+ * (one-hot ⊕ features, e.g. the beat of the step to predict): its first
+ * kernel is [inputSize + featureSize, 4H], the class rows gathered and the
+ * feature rows multiplied — the same as a Keras LSTM over the concatenation.
+ *
  * Functional style: plain tf.Variables and the fused `lstmSequence` op, no
  * tf.layers, so training pays for none of tf.layers.lstm's slow paths. The
  * weights keep Keras' names and layout (`lstm_1/kernel`, …, `output/bias`),
@@ -27,6 +32,8 @@ export interface LstmModelConfig {
   /** 'one-hot': inputs are class indices below inputSize; 'dense': feature vectors of inputSize. */
   input: 'one-hot' | 'dense';
   inputSize: number;
+  /** One-hot input only: dense feature columns read beside the class (0: none). */
+  featureSize: number;
   /** Units per LSTM layer. */
   units: number;
   layers: number;
@@ -39,6 +46,7 @@ export interface LstmModelConfig {
 
 export const LSTM_MODEL_DEFAULTS: Omit<LstmModelConfig, 'inputSize' | 'outputSize'> = {
   input: 'one-hot',
+  featureSize: 0,
   units: 256,
   layers: 2,
   output: 'softmax',
@@ -51,7 +59,7 @@ export interface SequenceInput {
   steps: number;
   /** One-hot input: the class at each step, [batch·steps]. */
   indices?: Int32Array;
-  /** Dense input: [batch, steps, inputSize]. */
+  /** Dense input: [batch, steps, inputSize]; one-hot input with features: [batch, steps, featureSize]. */
   features?: tf.Tensor3D;
 }
 
@@ -85,7 +93,7 @@ export class LstmModel {
     readonly config: LstmModelConfig,
     weights: Map<string, Float32Array>,
     /** Draws the dropout masks. */
-    private readonly rng: Rng,
+    private rng: Rng,
   ) {
     const { units: H, outputSize } = config;
     const v2 = (name: string, shape: [number, number]) => tf.variable(tf.tensor2d(weights.get(name)!, shape));
@@ -109,7 +117,7 @@ export class LstmModel {
     config: Partial<LstmModelConfig> & Pick<LstmModelConfig, 'inputSize' | 'outputSize'>,
     options: { seed?: Seed } = {},
   ): LstmModel {
-    const full = checkConfig({ ...LSTM_MODEL_DEFAULTS, ...config });
+    const full = checkLstmConfig({ ...LSTM_MODEL_DEFAULTS, ...config });
     const seed = options.seed ?? randomSeed();
     const rng = createRng(seed);
     const H = full.units;
@@ -130,7 +138,7 @@ export class LstmModel {
    * MusegenError('BAD_MODEL') naming the first missing or misshapen weight.
    */
   static fromWeights(config: LstmModelConfig, weights: Map<string, Float32Array>, options: { seed?: Seed } = {}): LstmModel {
-    const full = checkConfig(config, 'BAD_MODEL');
+    const full = checkLstmConfig(config, 'BAD_MODEL');
     for (const { name, shape } of weightShapes(full)) {
       const w = weights.get(name);
       const size = shape.reduce((a, b) => a * b, 1);
@@ -140,6 +148,14 @@ export class LstmModel {
       }
     }
     return new LstmModel(full, weights, createRng(options.seed ?? randomSeed()));
+  }
+
+  /**
+   * Draw the dropout masks from a fresh stream seeded with `seed` from now on
+   * (a training loop reseeds per step so that a resumed run draws the same masks).
+   */
+  setDropoutSeed(seed: Seed): void {
+    this.rng = createRng(seed);
   }
 
   /** The trainable variables, in the order of `namedWeights()`. */
@@ -215,17 +231,22 @@ export class LstmModel {
 
   private timeMajor(input: SequenceInput): LayerInput {
     const { batch, steps, indices, features } = input;
-    if (this.config.input === 'one-hot') {
-      if (!indices) throw new MusegenError('BAD_ARGUMENT', 'this model reads class indices (one-hot input); got none');
-      if (indices.length !== batch * steps) throw new MusegenError('BAD_ARGUMENT', `expected ${batch * steps} input indices, got ${indices.length}`);
-      return { indices: toTimeMajor(indices, batch, steps, 1) };
+    const { featureSize } = this.config;
+    const denseColumns = this.config.input === 'one-hot' ? featureSize : this.config.inputSize;
+    let x: tf.Tensor2D | undefined;
+    if (denseColumns > 0) {
+      if (!features) throw new MusegenError('BAD_ARGUMENT', `this model reads ${denseColumns} feature columns per step; got none`);
+      const [b, s, f] = features.shape;
+      if (b !== batch || s !== steps || f !== denseColumns) {
+        throw new MusegenError('BAD_ARGUMENT', `features are [${features.shape}], expected [${batch}, ${steps}, ${denseColumns}]`);
+      }
+      x = tf.reshape(tf.transpose(features, [1, 0, 2]), [steps * batch, f]);
     }
-    if (!features) throw new MusegenError('BAD_ARGUMENT', 'this model reads feature vectors (dense input); got none');
-    const [b, s, f] = features.shape;
-    if (b !== batch || s !== steps || f !== this.config.inputSize) {
-      throw new MusegenError('BAD_ARGUMENT', `features are [${features.shape}], expected [${batch}, ${steps}, ${this.config.inputSize}]`);
-    }
-    return { x: tf.reshape(tf.transpose(features, [1, 0, 2]), [steps * batch, f]) };
+    if (this.config.input === 'dense') return { x: x! };
+    if (!indices) throw new MusegenError('BAD_ARGUMENT', 'this model reads class indices (one-hot input); got none');
+    if (indices.length !== batch * steps) throw new MusegenError('BAD_ARGUMENT', `expected ${batch * steps} input indices, got ${indices.length}`);
+    const timeMajorIndices = toTimeMajor(indices, batch, steps, 1);
+    return x ? { indices: timeMajorIndices, x } : { indices: timeMajorIndices };
   }
 
   private dropoutMask(rows: number, cols: number, rate: number): tf.Tensor2D {
@@ -274,10 +295,11 @@ export function weightShapes(config: LstmModelConfig): { name: string; shape: nu
 }
 
 function layerInputSize(config: LstmModelConfig, l: number): number {
-  return l === 0 ? config.inputSize : config.units;
+  return l === 0 ? config.inputSize + (config.featureSize ?? 0) : config.units;
 }
 
-function checkConfig(c: LstmModelConfig, code: 'BAD_ARGUMENT' | 'BAD_MODEL' = 'BAD_ARGUMENT'): LstmModelConfig {
+/** Check a configuration (from a caller or a model file) and fill in what older files lack; throws MusegenError(code). */
+export function checkLstmConfig(c: LstmModelConfig, code: 'BAD_ARGUMENT' | 'BAD_MODEL' = 'BAD_ARGUMENT'): LstmModelConfig {
   const positive = (n: unknown) => Number.isInteger(n) && (n as number) > 0;
   const bad = (what: string): never => {
     throw new MusegenError(code, `LSTM model: ${what}`);
@@ -286,5 +308,10 @@ function checkConfig(c: LstmModelConfig, code: 'BAD_ARGUMENT' | 'BAD_MODEL' = 'B
   if (c.output !== 'softmax' && c.output !== 'sigmoid') bad(`output must be 'softmax' or 'sigmoid', not ${String(c.output)}`);
   for (const k of ['inputSize', 'units', 'layers', 'outputSize'] as const) if (!positive(c[k])) bad(`${k} must be a positive integer, not ${String(c[k])}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) bad(`dropout must be in [0, 1), not ${String(c.dropout)}`);
-  return { input: c.input, inputSize: c.inputSize, units: c.units, layers: c.layers, outputSize: c.outputSize, output: c.output, dropout: c.dropout };
+  const featureSize = c.featureSize ?? 0; // models saved before feature columns existed
+  if (!(Number.isInteger(featureSize) && featureSize >= 0)) bad(`featureSize must be a whole number ≥ 0, not ${String(featureSize)}`);
+  if (c.input === 'dense' && featureSize > 0) bad('featureSize is for one-hot input; a dense input holds its features in inputSize');
+  return {
+    input: c.input, inputSize: c.inputSize, featureSize, units: c.units, layers: c.layers, outputSize: c.outputSize, output: c.output, dropout: c.dropout,
+  };
 }

@@ -2,8 +2,8 @@
  * The LSTM model one step at a time, for sampling: batch 1, state kept
  * between calls, in plain JavaScript over Float32Arrays.
  *
- *   class index (or feature vector) ─► lstm_1 ─► … ─► lstm_n ─► output ─► logits
- *                                        ▲ h, c       ▲ h, c
+ *   class index (and its features, or a feature vector) ─► lstm_1 ─► … ─► lstm_n ─► output ─► logits
+ *                                                          ▲ h, c       ▲ h, c
  *
  * At batch 1 each step is a few matrix–vector products of ~1 M multiply-adds
  * in all; dispatching TensorFlow.js ops for them costs more than the
@@ -31,7 +31,7 @@ interface StepLayer {
   /** Kernel rows (padded to 4), then recurrent kernel rows (padded to 4), [·, 4H]. */
   weights: number;
   bias: number;
-  /** Input rows in `weights` (padded); 0 for a one-hot layer, whose kernel rows are gathered instead. */
+  /** Dense input rows in `weights` (padded); for a one-hot layer only its feature rows (the class rows are gathered instead). */
   inputRows: number;
   /** [x | h]: the layer's input, then its state h (padded). */
   vector: number;
@@ -60,7 +60,8 @@ export class LstmStepper {
     const oneHot = config.input === 'one-hot';
     const Hp = pad4(H);
     const Cp = pad4(outputSize);
-    const inputRows = (l: number) => (l > 0 ? Hp : oneHot ? 0 : pad4(inputSize));
+    const featureSize = config.featureSize ?? 0;
+    const inputRows = (l: number) => (l > 0 ? Hp : pad4(oneHot ? featureSize : inputSize));
     let floats = (oneHot ? inputSize * G : 0) + G + Hp * Cp + 2 * Cp + 16;
     for (let l = 0; l < layers; l++) floats += (inputRows(l) + Hp) * G + G + 2 * (inputRows(l) + Hp) + H + 16;
     const mem = (this.mem = createMatvecMemory(floats));
@@ -79,7 +80,13 @@ export class LstmStepper {
         vector: mem.alloc(rows + Hp),
         cell: mem.alloc(H),
       };
-      put(l === 0 && oneHot ? this.embed : layer.weights, weights.get(`${p}/kernel`)!, G);
+      const kernel = weights.get(`${p}/kernel`)!;
+      if (l === 0 && oneHot) {
+        put(this.embed, kernel.subarray(0, inputSize * G), G);
+        put(layer.weights, kernel.subarray(inputSize * G), G);
+      } else {
+        put(layer.weights, kernel, G);
+      }
       put(layer.weights + rows * G, weights.get(`${p}/recurrent_kernel`)!, G);
       put(layer.bias, weights.get(`${p}/bias`)!, G);
       this.layers.push(layer);
@@ -126,10 +133,11 @@ export class LstmStepper {
   }
 
   /**
-   * Feed one step's input (a class index for one-hot models, a feature
-   * vector for dense ones) and get the logits for the next step.
+   * Feed one step's input (a class index for one-hot models, with its
+   * `featureSize` features when the model reads them; a feature vector for
+   * dense ones) and get the logits for the next step.
    */
-  step(input: number | Float32Array): Float32Array {
+  step(input: number | Float32Array, features?: Float32Array): Float32Array {
     const { config, mem } = this;
     const f = mem.f32;
     const H = config.units;
@@ -138,6 +146,13 @@ export class LstmStepper {
     if (config.input === 'one-hot') {
       if (typeof input !== 'number' || !Number.isInteger(input) || input < 0 || input >= config.inputSize) {
         throw new MusegenError('BAD_ARGUMENT', `step input must be a class index in 0..${config.inputSize - 1}, not ${String(input)}`);
+      }
+      const featureSize = config.featureSize ?? 0;
+      if (featureSize > 0) {
+        if (!(features instanceof Float32Array) || features.length !== featureSize) {
+          throw new MusegenError('BAD_ARGUMENT', `step features must be a Float32Array of ${featureSize} values`);
+        }
+        f.set(features, first.vector);
       }
       f.copyWithin(this.z, this.embed + input * G, this.embed + (input + 1) * G);
     } else {

@@ -49,10 +49,19 @@ export interface ModelFolder {
   artifacts: tf.io.ModelArtifacts & { weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer };
 }
 
+export interface WriteFolderOptions {
+  /**
+   * Write more into the new folder before it replaces the old one (e.g. a
+   * training checkpoint), so that everything in it changes at once.
+   */
+  extra?: (temp: string) => Promise<void>;
+}
+
 /** Write a model folder atomically, replacing an existing model folder at `dir`. */
 export async function writeModelFolder(
   dir: string,
   model: { meta: ModelMetaInput; topology: object | null; weights: { name: string; tensor: tf.Tensor }[] },
+  options: WriteFolderOptions = {},
 ): Promise<void> {
   await checkReplaceable(dir);
   const { data, specs } = await tf.io.encodeWeights(model.weights);
@@ -80,6 +89,7 @@ export async function writeModelFolder(
     await writeSynced(join(temp, WEIGHTS_FILE), new Uint8Array(data as ArrayBuffer));
     await writeSynced(join(temp, MODEL_FILE), JSON.stringify(modelJson));
     await writeSynced(join(temp, META_FILE), JSON.stringify(meta, null, 2) + '\n');
+    await options.extra?.(temp);
     const existed = await exists(dir);
     if (existed) await rename(dir, old);
     try {

@@ -4,7 +4,10 @@
  *   loss() ──► gradients ──► clip by global norm ──► Adam update
  *
  * Everything the step allocates is freed before it returns, so the tensor
- * count stays flat across steps.
+ * count stays flat across steps. Adam's bias corrections (β^t) are set from
+ * the step count before every update rather than multiplied up step by step
+ * in float32 as tf.train.adam does, so a run resumed from getState() takes
+ * exactly the steps the uninterrupted run takes.
  *
  * @example
  *   const trainer = new Trainer(model.variables, { learningRate: 1e-3, clipNorm: 5 });
@@ -46,6 +49,18 @@ export class Trainer {
     this.optimizer = tf.train.adam(learningRate, beta1, beta2, epsilon);
   }
 
+  /** The step size Adam uses now. */
+  get learningRate(): number {
+    return this.options.learningRate;
+  }
+
+  /** Change the step size for the steps to come (a learning-rate schedule); the moments are kept. */
+  set learningRate(value: number) {
+    if (!(value > 0)) throw new MusegenError('BAD_ARGUMENT', `learning rate must be positive, not ${value}`);
+    this.options.learningRate = value;
+    (this.optimizer as unknown as { learningRate: number }).learningRate = value;
+  }
+
   /** Compute the loss, its gradients, clip them, and update the variables. */
   step(loss: () => tf.Scalar): StepResult {
     return tf.tidy(() => {
@@ -55,6 +70,7 @@ export class Trainer {
       if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
         throw new MusegenError('INTERNAL', 'training diverged (loss or gradient is not a number); lower the learning rate');
       }
+      this.setBiasCorrections();
       this.optimizer.applyGradients(Object.entries(clipped).map(([name, tensor]) => ({ name, tensor })));
       return { loss: lossValue, gradNorm };
     });
@@ -82,6 +98,15 @@ export class Trainer {
     const copies = state.map(({ name, tensor }) => ({ name, tensor: tf.clone(tensor) }));
     await this.optimizer.setWeights(copies); // the new moments share the copies' data
     tf.dispose(copies.map((c) => c.tensor));
+  }
+
+  /** β1^(t+1) and β2^(t+1) for the coming update t, computed afresh (tf.train.adam's own fields, tfjs 4.x). */
+  private setBiasCorrections(): void {
+    const adam = this.optimizer as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable; iterations: number };
+    const { beta1, beta2 } = this.options;
+    const t = adam.iterations + 1;
+    adam.accBeta1?.assign(tf.scalar(beta1 ** t));
+    adam.accBeta2?.assign(tf.scalar(beta2 ** t));
   }
 
   /** Free the optimizer's moment estimates. */

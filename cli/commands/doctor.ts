@@ -1,0 +1,85 @@
+/**
+ * `musegen doctor`: what this installation can do — Node, which TensorFlow.js
+ * backends load (and why the others do not), the one in use, the bundled
+ * model and what it is, the cache folder. A table, or JSON with --json.
+ */
+import type { Command } from 'commander';
+import { backendReport, defaultCacheDir, errorMessage, readModelFolder, type BackendProbe, type ModelMeta } from '../../src/index.js';
+import { startBackend } from '../backend.js';
+import { section, table } from '../format.js';
+import { packageRoot, packageVersion } from '../version.js';
+import { bundledModelDir } from './sample.js';
+
+interface BundledModel {
+  path: string;
+  present: boolean;
+  /** Why it does not load, when present but unreadable. */
+  problem: string | null;
+  kind: string | null;
+  encoder: unknown;
+  hyper: Record<string, unknown> | null;
+  metrics: Record<string, unknown> | null;
+  savedAt: string | null;
+}
+
+async function bundledModel(): Promise<BundledModel> {
+  const path = bundledModelDir();
+  const none = { kind: null, encoder: null, hyper: null, metrics: null, savedAt: null };
+  let meta: ModelMeta;
+  try {
+    meta = (await readModelFolder(path)).meta;
+  } catch (e) {
+    const absent = (e as { code?: string }).code === 'NOT_FOUND';
+    return { path, present: !absent, problem: absent ? null : errorMessage(e), ...none };
+  }
+  const { history: _history, ...metrics } = meta.metrics;
+  return { path, present: true, problem: null, kind: meta.kind, encoder: meta.encoder, hyper: meta.hyper, metrics, savedAt: meta.savedAt };
+}
+
+function describeModel(m: BundledModel): string {
+  if (!m.present) return `none (${m.path} is absent)`;
+  if (m.problem) return `does not load: ${m.problem}`;
+  const enc = m.encoder as { encoding?: string; spelled?: boolean; features?: { name: string }[] } | null;
+  const lstm = m.hyper?.lstm as { layers?: number; units?: number } | undefined;
+  const encoding = `${enc?.encoding ?? '?'}${enc?.spelled ? ' (spelled)' : ''}`;
+  const features = enc?.features?.length ? ` + ${enc.features.map((f) => f.name).join(', ')}` : '';
+  const size = lstm ? ` ${lstm.layers}×${lstm.units}` : '';
+  const nll = typeof m.metrics?.validNll === 'number' ? `, valid NLL ${m.metrics.validNll.toFixed(3)}` : '';
+  return `${m.kind}${size} over ${encoding}${features}${nll} (saved ${m.savedAt || '?'}; ${m.path})`;
+}
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description('say what this installation can do: backends, the bundled model, the cache')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const inUse = await startBackend(cmd);
+      const backends: BackendProbe[] = await backendReport();
+      const model = await bundledModel();
+      const report = {
+        musegen: { version: packageVersion(), root: packageRoot() },
+        node: { version: process.version, platform: `${process.platform} ${process.arch}` },
+        backend: inUse,
+        backends,
+        bundledModel: model,
+        cacheDir: defaultCacheDir(),
+      };
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        return;
+      }
+      const rows: [string, string][] = backends.map((b) => [b.name, `${b.available ? 'yes' : 'no '}  ${b.detail}${b.name === inUse ? '  ← in use' : ''}`]);
+      process.stdout.write([
+        `musegen ${report.musegen.version}\n\n`,
+        table([
+          ['node', `${report.node.version} (${report.node.platform})`],
+          ['package', report.musegen.root ?? '?'],
+          ['bundled model', describeModel(model)],
+          ['cache', report.cacheDir],
+        ]),
+        '\n',
+        section('backends', rows),
+      ].join(''));
+    });
+}

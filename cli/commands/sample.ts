@@ -1,0 +1,120 @@
+/**
+ * `musegen sample`: new pieces from a model (default: the one bundled in the
+ * package's models/default), written to -o (the format from its extension,
+ * or --format) or, as MIDI, to stdout when stdout is not a terminal.
+ *
+ *   musegen sample --temp 0.8 > out.mid
+ *   musegen sample -n 3 -o tune.mid        # tune-1.mid, tune-2.mid, tune-3.mid
+ *
+ * With -n above 1 the pieces go to files only: -o names them, numbered.
+ */
+import { basename, extname, join } from 'node:path';
+import type { Command } from 'commander';
+import {
+  MusegenError, checkSamplingOptions, loadGenerator, parseKey, parseMeter, readScoreFile, samplePieces, writeFileAtomic, writerNamed,
+  type KeyChoice, type Meter, type SampledPiece,
+} from '../../src/index.js';
+import { startBackend } from '../backend.js';
+import { decimal, optionParser, wholeNumber } from '../options.js';
+import { packageRoot } from '../version.js';
+
+interface SampleCliOptions {
+  model?: string;
+  temp: number;
+  topK?: number;
+  topP?: number;
+  prime?: string;
+  bars: number;
+  meter?: Meter;
+  key?: KeyChoice;
+  tempo?: number;
+  count: number;
+  seed?: number;
+  output?: string;
+  format?: string;
+  quiet?: boolean;
+}
+
+const FORMAT_OF_EXTENSION: Record<string, string> = { '.mid': 'midi', '.midi': 'midi', '.musicxml': 'musicxml', '.xml': 'musicxml' };
+
+/** The bundled model's folder (it may be absent). */
+export function bundledModelDir(): string {
+  return join(packageRoot() ?? process.cwd(), 'models', 'default');
+}
+
+function formatFor(output: string | undefined, format: string | undefined): string {
+  if (format) return writerNamed(format).name; // refuses unknown names, listing the known
+  if (!output) return 'midi';
+  const ext = extname(output).toLowerCase();
+  const name = FORMAT_OF_EXTENSION[ext];
+  if (!name) throw new MusegenError('BAD_ARGUMENT', `cannot tell the format from "${ext || basename(output)}": name the file .mid or .musicxml, or give --format midi|musicxml`, output);
+  return name;
+}
+
+/** out.mid → out-1.mid, out-2.mid … when there are several pieces. */
+function numbered(output: string, i: number, count: number): string {
+  if (count === 1) return output;
+  const ext = extname(output);
+  return `${output.slice(0, output.length - ext.length)}-${i + 1}${ext}`;
+}
+
+const temperature = (text: string): number => checkSamplingOptions({ temperature: decimal(text) }).temperature;
+const topK = (text: string): number => checkSamplingOptions({ topK: wholeNumber(text) }).topK!;
+const topP = (text: string): number => checkSamplingOptions({ topP: decimal(text) }).topP!;
+
+export function registerSampleCommand(program: Command): void {
+  program
+    .command('sample')
+    .description('generate new pieces from a trained model')
+    .option('-m, --model <dir>', 'model folder (default: the bundled model)')
+    .option('-t, --temp <t>', 'temperature, above 0: lower is safer, higher is wilder', optionParser(temperature), 1)
+    .option('--top-k <k>', 'draw only from the k likeliest tokens', optionParser(topK))
+    .option('--top-p <p>', 'draw only from the likeliest tokens holding probability p (nucleus sampling)', optionParser(topP))
+    .option('--prime <file>', 'a MIDI, MusicXML, kern or ABC file to continue')
+    .option('--bars <n>', 'bars to generate (after the primer)', optionParser(wholeNumber), 16)
+    .option('--meter <n/d>', 'time signature, e.g. 6/8 (default 4/4, or the primer\'s)', optionParser(parseMeter))
+    .option('--key <key>', 'key signature, e.g. G, Bb, "E minor" (default: none, or the primer\'s)', optionParser(parseKey))
+    .option('--tempo <bpm>', 'tempo (default 120, or the primer\'s)', optionParser(decimal))
+    .option('-n, --count <n>', 'pieces to make (more than 1 needs -o)', optionParser(wholeNumber), 1)
+    .option('--seed <n>', 'seed for reproducible pieces', optionParser(wholeNumber))
+    .option('-o, --output <file>', 'file to write (default: MIDI on stdout)')
+    .option('--format <name>', 'midi or musicxml (default: from the file extension)')
+    .action(async (opts: SampleCliOptions, cmd: Command) => {
+      const { quiet } = cmd.optsWithGlobals<SampleCliOptions>();
+      const format = formatFor(opts.output, opts.format);
+      if (!opts.output) {
+        if (opts.count > 1) throw new MusegenError('BAD_ARGUMENT', `-n ${opts.count} writes ${opts.count} files: name them with -o (e.g. -o tune.mid gives tune-1.mid …)`);
+        if (format === 'midi' && process.stdout.isTTY) throw new MusegenError('BAD_ARGUMENT', 'refusing to write MIDI to a terminal; redirect (> out.mid) or use -o');
+      }
+      await startBackend(cmd);
+      const modelDir = opts.model ?? bundledModelDir();
+      const { generator } = await loadGenerator(modelDir).catch((e: unknown) => {
+        if (!opts.model && e instanceof MusegenError && e.code === 'NOT_FOUND') {
+          throw new MusegenError('NOT_FOUND', `no bundled model at ${modelDir}; train one (musegen train corpus/) and pass --model`);
+        }
+        throw e;
+      });
+      const primer = opts.prime ? (await readScoreFile(opts.prime))[0]!.score : undefined;
+      const pieces: SampledPiece[] = samplePieces(generator, {
+        temperature: opts.temp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars, count: opts.count,
+        ...(opts.meter ? { meter: opts.meter } : {}), ...(opts.key ? { key: opts.key } : {}), ...(opts.tempo !== undefined ? { tempo: opts.tempo } : {}),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(primer ? { primer } : {}),
+      });
+      const writer = writerNamed(format);
+      const written: string[] = [];
+      for (const [i, piece] of pieces.entries()) {
+        const bytes = writer.write(piece.score);
+        if (!opts.output) {
+          process.stdout.write(bytes);
+          continue;
+        }
+        const path = numbered(opts.output, i, pieces.length);
+        await writeFileAtomic(path, bytes);
+        written.push(path);
+      }
+      if (!quiet) {
+        const where = written.length > 0 ? written.join(', ') : 'stdout';
+        process.stderr.write(`sampled ${pieces.length} piece${pieces.length > 1 ? 's' : ''} of ${opts.bars} bars${primer ? ' after the primer' : ''} (seed ${pieces[0]!.seed}) → ${where}\n`);
+      }
+    });
+}

@@ -1,0 +1,186 @@
+/**
+ * `musegen train <paths...>`: load a corpus, train an LSTM generator on it
+ * and write the model folder (default ./musegen-model). Progress bars on
+ * stderr (loading, encoding, each epoch with its loss and ETA), one line per
+ * epoch; the result as JSON on stdout with --json. Ctrl-C stops after the
+ * batch in progress, writes a checkpoint and exits 130; --resume goes on.
+ */
+import type { Command } from 'commander';
+import {
+  ENCODING_CHOICES, LSTM_DEFAULTS, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
+  savedCorpusPaths, train,
+  type PartChoice, type TrainEvent, type TrainOptionsInput, type TrainResult,
+} from '../../src/index.js';
+import { startBackend } from '../backend.js';
+import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
+import { Interrupted } from '../exit.js';
+import { count } from '../format.js';
+import { decimal, optionParser, wholeNumber } from '../options.js';
+import { createProgress, duration, type Progress } from '../progress.js';
+
+export const DEFAULT_OUTPUT = './musegen-model';
+/** Encoding problems printed one by one before the rest are counted. */
+const WARNINGS_SHOWN = 5;
+
+interface TrainCliOptions {
+  output: string;
+  encoding: string;
+  features: string[];
+  stepsPerQuarter?: number;
+  range?: [number, number];
+  part?: PartChoice;
+  units: number;
+  layers: number;
+  dropout: number;
+  seqLen: number;
+  hop?: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  lrDecay: number;
+  patience: number;
+  clipNorm: number;
+  transpose: [number, number];
+  seed?: number;
+  resume?: boolean;
+  force?: boolean;
+  json?: boolean;
+  cache: boolean;
+  cacheDir?: string;
+  quiet?: boolean;
+}
+
+const partChoice = (text: string): PartChoice => (text === 'merged' ? 'merged' : wholeNumber(text));
+
+/** Draws the run's events on stderr. */
+function reporter(quiet: boolean): { onEvent: (e: TrainEvent) => void; done: () => void } {
+  const say = (line: string): void => {
+    if (!quiet) process.stderr.write(`${line}\n`);
+  };
+  let bar: Progress | undefined;
+  const end = (): void => {
+    bar?.finish();
+    bar = undefined;
+  };
+  const onEvent = (e: TrainEvent): void => {
+    switch (e.type) {
+      case 'encoding':
+        if (e.done === 1) bar = createProgress({ label: 'encoding', total: e.total, unit: 'pieces', quiet });
+        bar?.update(e.done);
+        if (e.done === e.total) end();
+        return;
+      case 'data': {
+        const d = e.description;
+        for (const w of e.warnings.slice(0, WARNINGS_SHOWN)) say(`musegen: warning: ${w}`);
+        if (e.warnings.length > WARNINGS_SHOWN) say(`musegen: warning: … and ${count(e.warnings.length - WARNINGS_SHOWN)} more pieces lost notes in encoding (--json lists them all)`);
+        const valid = d.validSource === 'none' ? 'no validation pieces (early stopping watches the training loss)' : `${count(d.pieces.valid)} validation (${d.validSource === 'split' ? 'the corpus split' : 'held out'})`;
+        say(`training on ${count(d.pieces.train)} pieces, ${count(d.positions.train)} tokens, ${count(d.windows.train)} sequences; ${valid}; seed ${e.seed}`);
+        if (e.resumedAt) say(`resuming after epoch ${e.resumedAt.epoch}${e.resumedAt.batch > 0 ? `, batch ${e.resumedAt.batch}` : ''}`);
+        return;
+      }
+      case 'epoch-start':
+        bar = createProgress({ label: `epoch ${e.epoch}/${e.epochs}`, total: e.batches, unit: 'batches', quiet });
+        return;
+      case 'step':
+        bar?.update(e.batch, `loss ${e.loss.toFixed(3)}  all ETA ${duration(e.etaSeconds)}`);
+        return;
+      case 'validation':
+        if (e.done === 1) {
+          end();
+          bar = createProgress({ label: `validating ${e.epoch}`, total: e.total, unit: 'batches', quiet });
+        }
+        bar?.update(e.done);
+        return;
+      case 'epoch-end':
+        end();
+        say(`epoch ${e.epoch}/${e.epochs}  train ${e.trainLoss.toFixed(4)}  valid ${e.validLoss === null ? '—' : e.validLoss.toFixed(4)}${e.improved ? ' *' : '  '}  lr ${e.learningRate.toPrecision(3)}  ${duration(e.seconds)}`);
+        return;
+      case 'checkpoint':
+        return;
+    }
+  };
+  return { onEvent, done: end };
+}
+
+function summary(r: TrainResult): string {
+  const nll = r.validNll ?? r.trainNll;
+  const why = r.finished === 'early-stop' ? 'stopped early' : `${r.epochs} epochs`;
+  const figure = nll === null ? '' : `: ${r.validNll !== null ? 'valid' : 'train'} NLL ${nll.toFixed(4)} nats/token at epoch ${r.bestEpoch}`;
+  const markov = r.markov3ValidNll === null ? '' : ` (3-gram Markov ${r.markov3ValidNll.toFixed(4)})`;
+  return `model saved in ${r.output} (${why}, ${duration(r.seconds)})${figure}${markov}`;
+}
+
+export function registerTrainCommand(program: Command): void {
+  const command = program
+    .command('train')
+    .description('train an LSTM generator on files and folders of music')
+    .argument('[paths...]', 'music files and folders (with --resume: default, the paths it started on)')
+    .option('-o, --output <dir>', 'model folder to write', DEFAULT_OUTPUT)
+    .option('--encoding <name>', `${ENCODING_CHOICES.join(' | ')}`, optionParser(parseEncodingChoice), 'melody')
+    .option('--features <list>', 'feature channels, comma-separated: beat, fermata, key, spelling, chord, melody, or none', optionParser(parseFeatureList), ['beat'])
+    .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
+    .option('--range <low..high>', 'pitches kept, e.g. C3..C7 or 48..96 (default: the encoding\'s)', optionParser(parsePitchRange))
+    .option('--part <n|merged>', 'melody: the part whose top voice is the melody (default 0)', optionParser(partChoice))
+    .option('--units <n>', 'units per LSTM layer', optionParser(wholeNumber), LSTM_DEFAULTS.units)
+    .option('--layers <n>', 'LSTM layers', optionParser(wholeNumber), LSTM_DEFAULTS.layers)
+    .option('--dropout <rate>', 'dropout after each LSTM layer', optionParser(decimal), LSTM_DEFAULTS.dropout)
+    .option('--seq-len <steps>', 'steps per training sequence', optionParser(wholeNumber), TRAIN_DEFAULTS.seqLen)
+    .option('--hop <steps>', 'steps between sequence starts (default: --seq-len ÷ 4)', optionParser(wholeNumber))
+    .option('--epochs <n>', 'passes over the training sequences, at most', optionParser(wholeNumber), TRAIN_DEFAULTS.epochs)
+    .option('--batch <n>', 'sequences per step', optionParser(wholeNumber), TRAIN_DEFAULTS.batch)
+    .option('--lr <rate>', 'Adam learning rate', optionParser(decimal), TRAIN_DEFAULTS.learningRate)
+    .option('--lr-decay <factor>', 'learning rate × this after an epoch without a better validation loss (1: constant)', optionParser(decimal), TRAIN_DEFAULTS.lrDecay)
+    .option('--patience <epochs>', 'stop after this many epochs without a better validation loss', optionParser(wholeNumber), TRAIN_DEFAULTS.patience)
+    .option('--clip-norm <n>', 'gradient clipping (global norm)', optionParser(decimal), TRAIN_DEFAULTS.clipNorm)
+    .option('--transpose <range>', 'augmentation: transpose each sequence by a random interval in this range, e.g. -5..6 (0: none)', optionParser(parseSemitoneRange), [0, 0])
+    .option('--seed <n>', 'seed for a reproducible run (default: from the clock, printed)', optionParser(wholeNumber))
+    .option('--resume', 'continue the run whose checkpoint is in --output (its options are kept; --epochs and --patience may grow)')
+    .option('--force', 'replace a model already in --output')
+    .option('--json', 'print the result as JSON on stdout');
+  cacheOptions(command).action(async (paths: string[], _opts: TrainCliOptions, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<TrainCliOptions>();
+    const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
+    const quiet = Boolean(opts.quiet);
+    await startBackend(cmd);
+    const corpusPaths = paths.length > 0 ? paths : opts.resume ? await savedCorpusPaths(opts.output) : [];
+    if (corpusPaths.length === 0) throw new MusegenError('BAD_ARGUMENT', 'no music to train on: give files or folders (musegen train corpus/)');
+    const options: TrainOptionsInput = {
+      encoder: encoderSpecFor({
+        encoding: opts.encoding, features: opts.features, stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
+      }),
+      lstm: { units: opts.units, layers: opts.layers, dropout: opts.dropout },
+      seqLen: opts.seqLen, ...(opts.hop !== undefined ? { hop: opts.hop } : {}), epochs: opts.epochs, batch: opts.batch,
+      learningRate: opts.lr, lrDecay: opts.lrDecay, patience: opts.patience, clipNorm: opts.clipNorm, transpose: opts.transpose,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    };
+    const corpus = await loadCorpusWithProgress(corpusPaths, { ...opts, quiet });
+    if (corpus.failures.length > 0 && !quiet) {
+      const first = corpus.failures[0]!;
+      process.stderr.write(`musegen: warning: ${count(corpus.failures.length)} of ${count(corpus.files)} files could not be read and are left out (first: ${first.file}: ${first.message})\n`);
+    }
+    const abort = new AbortController();
+    const onSigint = (): void => {
+      if (abort.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
+      abort.abort();
+      if (!quiet) process.stderr.write('\nstopping after this batch and writing a checkpoint (Ctrl-C again to quit at once)…\n');
+    };
+    process.on('SIGINT', onSigint);
+    const { onEvent, done } = reporter(quiet);
+    let result: TrainResult;
+    try {
+      result = await train(corpus, {
+        output: opts.output, options, resume: opts.resume, force: opts.force, onEvent, signal: abort.signal,
+        ...(opts.resume && given('epochs') ? { epochs: opts.epochs } : {}),
+        ...(opts.resume && given('patience') ? { patience: opts.patience } : {}),
+      });
+    } finally {
+      done();
+      process.off('SIGINT', onSigint);
+    }
+    if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (result.interrupted) {
+      throw new Interrupted(`interrupted: checkpoint saved in ${result.output} after ${count(result.steps)} steps; go on with: musegen train --resume -o ${result.output}`);
+    }
+    if (!quiet) process.stderr.write(`${summary(result)}\n`);
+  });
+}

@@ -1,0 +1,13 @@
+/**
+ * sampling — new music from a generator: temperature, top-k and top-p over
+ * its logits with a seeded stream, priming with a Score, the meter, key,
+ * tempo and length of the piece.
+ *
+ *   Score primer? ─ encode ─┐
+ *   meter, key, tempo, bars ┴─ plan (StepContext) ─ session ─ logits ─ choose ─ push … ─ decode ─ Score
+ *
+ * Imports generators, encoding, engine (seeded streams) and score.
+ */
+export * from './distribution.js';
+export * from './context.js';
+export * from './sample.js';

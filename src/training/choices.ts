@@ -1,0 +1,73 @@
+/**
+ * The choices a user makes on the command line, in words, turned into specs:
+ * an encoding name ("melody-spelled"), a feature list ("beat,key"), a pitch
+ * range ("C3..C7" or "48..96"), a transposition range ("-5..6", "5", "0").
+ */
+import { FEATURE_NAMES, normalizeSpec, type EncoderSpec, type PartChoice } from '../encoding/index.js';
+import { MusegenError } from '../errors.js';
+import { midiOf, parsePitch, type Midi, type Steps } from '../score/index.js';
+
+/** What `--encoding` accepts. */
+export const ENCODING_CHOICES = ['melody', 'melody-spelled', 'voices', 'pianoroll'] as const;
+export type EncodingChoice = (typeof ENCODING_CHOICES)[number];
+
+export interface EncoderChoice {
+  encoding: string;
+  features?: string[];
+  stepsPerQuarter?: Steps;
+  range?: [Midi, Midi];
+  /** melody: the part whose top voice is the melody. */
+  part?: PartChoice;
+}
+
+/** An encoding name as `--encoding` takes it; an unknown one is refused, listing the known. */
+export function parseEncodingChoice(text: string): EncodingChoice {
+  if (!(ENCODING_CHOICES as readonly string[]).includes(text)) {
+    throw new MusegenError('BAD_ARGUMENT', `unknown encoding "${text}" (known: ${ENCODING_CHOICES.join(', ')})`);
+  }
+  return text as EncodingChoice;
+}
+
+/** The encoder spec of a user's choices; throws MusegenError('BAD_ARGUMENT') naming an unknown encoding or feature. */
+export function encoderSpecFor(choice: EncoderChoice): EncoderSpec {
+  const name = parseEncodingChoice(choice.encoding);
+  const encoding = name === 'melody-spelled' ? 'melody' : name;
+  return normalizeSpec({
+    encoding,
+    ...(name.startsWith('melody') ? { spelled: name === 'melody-spelled' } : {}),
+    ...(choice.part !== undefined && encoding === 'melody' ? { part: choice.part } : {}),
+    ...(choice.features ? { features: choice.features } : {}),
+    ...(choice.stepsPerQuarter !== undefined ? { stepsPerQuarter: choice.stepsPerQuarter } : {}),
+    ...(choice.range ? { lowest: choice.range[0], highest: choice.range[1] } : {}),
+  });
+}
+
+/** "beat,key" → ['beat', 'key']; "none" or "" → []. Unknown names are refused, listing the known ones. */
+export function parseFeatureList(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
+  const unknown = names.find((n) => !(FEATURE_NAMES as readonly string[]).includes(n));
+  if (unknown !== undefined) throw new MusegenError('BAD_ARGUMENT', `unknown feature "${unknown}" (known: ${FEATURE_NAMES.join(', ')}, or none)`);
+  return names;
+}
+
+/** "-5..6" → [-5, 6]; "5" → [-5, 5]; "0" → [0, 0]. */
+export function parseSemitoneRange(text: string): [number, number] {
+  const m = /^\s*(-?\d+)\s*(?:\.\.\s*(-?\d+)\s*)?$/.exec(text);
+  if (!m) throw new MusegenError('BAD_ARGUMENT', `"${text}" is not a range of semitones like -5..6, 5 (meaning -5..5) or 0`);
+  const a = Number(m[1]);
+  return m[2] === undefined ? [-Math.abs(a), Math.abs(a)] : [a, Number(m[2])];
+}
+
+/** "C3..C7" or "48..96" → [48, 96] (MIDI numbers, both included). */
+export function parsePitchRange(text: string): [Midi, Midi] {
+  const parts = text.split('..').map((s) => s.trim());
+  const midi = (s: string): Midi => (/^\d+$/.test(s) ? Number(s) : midiOf(parsePitch(s)));
+  try {
+    if (parts.length !== 2) throw new Error();
+    const [low, high] = [midi(parts[0]!), midi(parts[1]!)];
+    if (!(low >= 0 && high <= 127 && low <= high)) throw new Error();
+    return [low, high];
+  } catch {
+    throw new MusegenError('BAD_ARGUMENT', `"${text}" is not a pitch range low..high like C3..C7 or 48..96 (MIDI 0–127)`);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * A loaded corpus made ready for training, once, before the first step:
+ *
+ *   pieces ─ split (valid: the corpus's 'valid' pieces, else ~10% held out) ─ encode
+ *          ─ transpositions that fit (augmentation) ─ prepared sequences ─ window starts
+ *
+ * Every piece is encoded once per transposition and kept as compact arrays
+ * (feature rows shared between transpositions when equal); batches are cut
+ * from them lazily, window by window. What an encoding could not keep is
+ * reported per piece as a warning. The digest names the data exactly, so a
+ * resumed run can check it trains on the same.
+ */
+import { createHash } from 'node:crypto';
+import type { Corpus, CorpusPiece } from '../corpus/index.js';
+import { windowOrigins, type AnyEncoder, type Encoded } from '../encoding/index.js';
+import { MusegenError } from '../errors.js';
+import type { PreparedPiece, SequenceLayout } from '../generators/index.js';
+import type { TrainOptions } from './options.js';
+
+/** A window of a piece: where it starts (in positions). */
+export interface TrainWindow {
+  piece: number;
+  start: number;
+}
+
+export interface TrainingData {
+  /** Per training piece, its prepared transpositions; index 0 is the piece as written. */
+  train: PreparedPiece[][];
+  /** Validation pieces as written. */
+  valid: PreparedPiece[];
+  /** Where the validation pieces come from. */
+  validSource: 'split' | 'held-out' | 'none';
+  /** Training windows (over the pieces as written; transpositions have the same length). */
+  trainWindows: TrainWindow[];
+  validWindows: TrainWindow[];
+  /** Positions in a window (sequence length × positions per step). */
+  windowLength: number;
+  /** One line per piece that lost something in encoding ("file: 2 notes outside …"), and pieces left out. */
+  warnings: string[];
+  /** SHA-256 of the encoder spec and every piece's encoding, as written. */
+  digest: string;
+  /** For musegen.json: what was trained on. */
+  description: DataDescription;
+}
+
+export interface DataDescription {
+  paths: string[];
+  files: number;
+  failedFiles: number;
+  pieces: { train: number; valid: number; unused: number };
+  validSource: TrainingData['validSource'];
+  /** Positions (tokens or roll rows) of the training and validation pieces as written. */
+  positions: { train: number; valid: number };
+  windows: { train: number; valid: number };
+  /** Transpositions kept per training piece, on average (1: none). */
+  transpositionsPerPiece: number;
+  piecesWithEncodingLosses: number;
+}
+
+export interface PrepareProgress {
+  done: number;
+  total: number;
+}
+
+/** How a piece is named in warnings: its file, and its number in a file of many ("tunes.abc#3"). */
+function pieceNamer(corpus: Corpus): (p: CorpusPiece) => string {
+  const perFile = new Map<string, number>();
+  for (const p of corpus.pieces) perFile.set(p.file, (perFile.get(p.file) ?? 0) + 1);
+  return (p) => (perFile.get(p.file)! > 1 ? `${p.relPath}#${p.index + 1}` : p.relPath);
+}
+
+/**
+ * Split the pieces: train on the corpus's 'train' pieces (on all of them when
+ * it marks none: a file or two given alone), validate on its 'valid' ones,
+ * else on every ~1/fraction-th training piece held out (none when only one).
+ */
+function splitPieces(corpus: Corpus, fraction: number): { train: CorpusPiece[]; valid: CorpusPiece[]; source: TrainingData['validSource']; unused: number } {
+  const marked = corpus.pieces.filter((p) => p.split === 'train');
+  const train = marked.length > 0 ? marked : corpus.pieces;
+  const valid = marked.length > 0 ? corpus.pieces.filter((p) => p.split === 'valid') : [];
+  const unused = corpus.pieces.length - train.length - valid.length;
+  if (valid.length > 0) return { train, valid, source: 'split', unused };
+  if (train.length < 2) return { train, valid, source: 'none', unused };
+  const every = Math.max(2, Math.round(1 / fraction));
+  return {
+    train: train.filter((_, i) => i % every !== every - 1),
+    valid: train.filter((_, i) => i % every === every - 1),
+    source: 'held-out',
+    unused,
+  };
+}
+
+function sameArray(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Encode and prepare every piece; throws MusegenError('EMPTY') when there is too little to train on. */
+export function prepareData(
+  corpus: Corpus, encoder: AnyEncoder, layout: SequenceLayout, options: TrainOptions,
+  onProgress?: (p: PrepareProgress) => void,
+): TrainingData {
+  const { train: trainPieces, valid: validPieces, source, unused } = splitPieces(corpus, options.validFraction);
+  const warnings: string[] = [];
+  const pieceName = pieceNamer(corpus);
+  const hash = createHash('sha256').update(JSON.stringify(encoder.spec));
+  const total = trainPieces.length + validPieces.length;
+  let done = 0;
+  let losses = 0;
+
+  const encodeBase = (p: CorpusPiece): Encoded | null => {
+    const e = encoder.encode(p.score);
+    const name = pieceName(p);
+    if (e.report.messages.length > 0) {
+      losses++;
+      warnings.push(`${name}: ${e.report.messages.join('; ')}`);
+    }
+    hash.update(`${name}\0${p.split}\0`);
+    hash.update(e.kind === 'events' ? new Uint8Array(e.tokens.buffer, e.tokens.byteOffset, e.tokens.byteLength) : new Uint8Array(e.roll.buffer, e.roll.byteOffset, e.roll.byteLength));
+    hash.update(new Uint8Array(e.features.buffer, e.features.byteOffset, e.features.byteLength));
+    if (e.steps === 0) {
+      warnings.push(`${name}: no notes the encoder keeps; left out`);
+      return null;
+    }
+    return e;
+  };
+
+  const train: PreparedPiece[][] = [];
+  let transpositions = 0;
+  for (const p of trainPieces) {
+    const base = encodeBase(p);
+    onProgress?.({ done: ++done, total });
+    if (!base) continue;
+    const first = layout.prepare(base);
+    const versions = [first];
+    if (options.transpose[0] !== 0 || options.transpose[1] !== 0) {
+      for (const t of encoder.augment(p.score, options.transpose)) {
+        if (t.semitones === 0) continue;
+        const prepared = layout.prepare(encoder.encode(t.score)); // same length: moving pitches keeps the time line
+        versions.push(sameArray(prepared.cond, first.cond) ? { ...prepared, cond: first.cond } : prepared);
+      }
+    }
+    transpositions += versions.length;
+    train.push(versions);
+  }
+  const valid: PreparedPiece[] = [];
+  for (const p of validPieces) {
+    const base = encodeBase(p);
+    onProgress?.({ done: ++done, total });
+    if (base) valid.push(layout.prepare(base));
+  }
+
+  const windowLength = options.seqLen * layout.perStep;
+  const trainPositions = train.reduce((n, v) => n + v[0]!.length, 0);
+  if (train.length === 0) {
+    throw new MusegenError('EMPTY', `no piece to train on: ${corpus.pieces.length === 0 ? 'the corpus holds no pieces' : 'every training piece is empty once encoded'}`, corpus.paths.join(', '));
+  }
+  if (trainPositions < windowLength) {
+    throw new MusegenError('EMPTY', `the training pieces hold ${trainPositions / layout.perStep} steps in all, fewer than one sequence of ${options.seqLen} (--seq-len): add music or shorten the sequences`, corpus.paths.join(', '));
+  }
+  const windowsOf = (pieces: PreparedPiece[], hop: number): TrainWindow[] =>
+    windowOrigins(pieces.map((p) => ({ steps: p.length })), { length: windowLength, hop, pad: true }).map((o) => ({ piece: o.piece, start: o.step }));
+  const trainWindows = windowsOf(train.map((v) => v[0]!), options.hop * layout.perStep);
+  const validWindows = windowsOf(valid, windowLength);
+  const validPositions = valid.reduce((n, p) => n + p.length, 0);
+  return {
+    train, valid, validSource: valid.length > 0 ? source : 'none', trainWindows, validWindows, windowLength, warnings,
+    digest: hash.digest('hex'),
+    description: {
+      paths: corpus.paths,
+      files: corpus.files,
+      failedFiles: corpus.failures.length,
+      pieces: { train: train.length, valid: valid.length, unused },
+      validSource: valid.length > 0 ? source : 'none',
+      positions: { train: trainPositions, valid: validPositions },
+      windows: { train: trainWindows.length, valid: validWindows.length },
+      transpositionsPerPiece: Math.round((transpositions / train.length) * 100) / 100,
+      piecesWithEncodingLosses: losses,
+    },
+  };
+}

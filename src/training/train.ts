@@ -1,0 +1,288 @@
+/**
+ * The training loop:
+ *
+ *   corpus ─ prepareData (once) ─┐
+ *   for each epoch: seeded order of windows (+ a transposition each)
+ *     for each batch: dropout reseeded ─ Trainer.step (Adam, clipped) ─ progress event ─ yield
+ *     validation loss ─ schedule (learning rate × decay on a plateau, early stop after `patience`)
+ *     ─ best weights kept ─ model + loss.svg + checkpoint written atomically
+ *
+ * Everything random derives from the seed and the epoch or step number, so a
+ * run resumed from its checkpoint (at an epoch or a batch boundary) takes
+ * exactly the steps the uninterrupted run would have. An abort signal
+ * (Ctrl-C) is honoured between batches: the checkpoint is written and the
+ * result says `interrupted`.
+ *
+ * @example
+ *   const result = await train(corpus, { output: 'my-model', options: { epochs: 10 }, onEvent: console.error });
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Corpus } from '../corpus/index.js';
+import { encoderFromSpec } from '../encoding/index.js';
+import { Trainer, createRng } from '../engine/index.js';
+import { MusegenError } from '../errors.js';
+import { EventLayout, LstmGenerator, layoutFor, type BatchWindow } from '../generators/index.js';
+import { markovBaseline } from './baseline.js';
+import { CHECKPOINT_DIR, initialState, readSnapshot, writeSnapshot, type RunState } from './checkpoint.js';
+import { prepareData, type DataDescription, type TrainingData, type TrainWindow } from './data.js';
+import { lossPlotSvg } from './loss-plot.js';
+import { MIN_LEARNING_RATE, mixSeed, trainOptions, type TrainOptions, type TrainOptionsInput } from './options.js';
+
+/** What the loop reports as it goes (the CLI draws progress bars from these). */
+export type TrainEvent =
+  | { type: 'encoding'; done: number; total: number }
+  | { type: 'data'; description: DataDescription; warnings: string[]; resumedAt: { epoch: number; batch: number } | null; seed: number }
+  | { type: 'epoch-start'; epoch: number; epochs: number; batches: number }
+  | {
+    type: 'step'; epoch: number; epochs: number; batch: number; batches: number; step: number;
+    /** Mean training loss of the epoch so far. */
+    loss: number;
+    stepsPerSecond: number;
+    /** Seconds until the last epoch ends, if none stops early. */
+    etaSeconds: number;
+    learningRate: number;
+  }
+  | { type: 'validation'; epoch: number; done: number; total: number }
+  | { type: 'epoch-end'; epoch: number; epochs: number; trainLoss: number; validLoss: number | null; improved: boolean; learningRate: number; seconds: number }
+  | { type: 'checkpoint'; epoch: number; batch: number; path: string };
+
+export interface TrainRun {
+  /** The model folder to write (and to resume from). */
+  output: string;
+  /** For a fresh run; a resumed run takes its options from the checkpoint. */
+  options?: TrainOptionsInput;
+  /** Continue the run whose checkpoint is in `output`. */
+  resume?: boolean;
+  /** Resuming: train up to this many epochs / with this patience instead of the saved ones. */
+  epochs?: number;
+  patience?: number;
+  /** Replace a model already in `output` (fresh runs). */
+  force?: boolean;
+  onEvent?: (e: TrainEvent) => void;
+  /** Abort between batches (Ctrl-C): the checkpoint is written and the result is `interrupted`. */
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  output: string;
+  interrupted: boolean;
+  /** Why it ended when not interrupted. */
+  finished: RunState['finished'];
+  epochs: number;
+  bestEpoch: number | null;
+  validNll: number | null;
+  trainNll: number | null;
+  markov3ValidNll: number | null;
+  steps: number;
+  seconds: number;
+  seed: number;
+  digest: string;
+  data: DataDescription;
+  warnings: string[];
+}
+
+/** Yield to the event loop so that signal handlers (Ctrl-C) run between batches. */
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function checkOutput(dir: string, force: boolean): Promise<void> {
+  const info = await stat(dir).catch(() => null);
+  if (!info) return;
+  if (!info.isDirectory()) throw new MusegenError('BAD_ARGUMENT', 'exists and is not a folder; choose another output', dir);
+  const model = await stat(join(dir, 'musegen.json')).catch(() => null);
+  if (model && !force) {
+    throw new MusegenError('BAD_ARGUMENT', 'already holds a model; resume its training with --resume, or replace it with --force', dir);
+  }
+}
+
+/** The windows of one epoch in their seeded order, each with the transposition it is trained in. */
+function epochPlan(data: TrainingData, seed: number, epoch: number): { window: TrainWindow; version: number }[] {
+  const order = Array.from(data.trainWindows.keys());
+  const shuffle = createRng(mixSeed(seed, 1, epoch));
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = shuffle.int(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const pick = createRng(mixSeed(seed, 2, epoch));
+  return order.map((w) => {
+    const window = data.trainWindows[w]!;
+    return { window, version: pick.int(data.train[window.piece]!.length) };
+  });
+}
+
+/** Train (or resume) and write the model folder; see TrainRun. */
+export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult> {
+  const emit = run.onEvent ?? (() => {});
+  const options = run.resume ? null : trainOptions(run.options);
+  if (!run.resume) await checkOutput(run.output, run.force ?? false);
+  const resumed = run.resume ? await readSnapshot(run.output) : null;
+  let owned = false; // once the loop runs, it disposes the generator
+  try {
+    const opts: TrainOptions = options
+      ?? trainOptions({ ...resumed!.options, epochs: run.epochs ?? resumed!.options.epochs, patience: run.patience ?? resumed!.options.patience });
+    const encoder = encoderFromSpec(opts.encoder);
+    const layout = layoutFor(encoder);
+    const data = prepareData(corpus, encoder, layout, opts, (p) => emit({ type: 'encoding', ...p }));
+    if (resumed && resumed.digest !== data.digest) {
+      throw new MusegenError('BAD_ARGUMENT', 'the corpus (or its encoding) differs from the one this run started on; resume needs the same files', run.output);
+    }
+    const state = resumed?.state ?? initialState(opts);
+    // resuming with more epochs or more patience may take up a finished run
+    state.finished = state.badEpochs >= opts.patience ? 'early-stop' : state.epoch >= opts.epochs ? 'epochs' : null;
+    if (resumed && state.finished) {
+      const why = state.finished === 'early-stop' ? `stopped early (${state.badEpochs} epochs without a better loss): give a larger --patience` : 'ran all its epochs: give a larger --epochs';
+      throw new MusegenError('BAD_ARGUMENT', `nothing to resume: the run ${why} to go on`, run.output);
+    }
+    if (!resumed) state.markov = layout instanceof EventLayout ? markovBaseline(data, layout) : null;
+    emit({ type: 'data', description: data.description, warnings: data.warnings, resumedAt: resumed ? { epoch: state.epoch, batch: state.batch } : null, seed: opts.seed });
+    const generator = resumed?.generator ?? LstmGenerator.create(encoder, opts.lstm, { seed: mixSeed(opts.seed, 0) });
+    owned = true;
+    return await loop(run, opts, generator, data, state, resumed?.optimizer ?? null, resumed?.best ?? null, emit);
+  } catch (e) {
+    if (!owned) resumed?.generator.dispose();
+    throw e;
+  } finally {
+    if (resumed) tf.dispose(resumed.optimizer.map((o) => o.tensor));
+  }
+}
+
+async function loop(
+  run: TrainRun, options: TrainOptions, generator: LstmGenerator, data: TrainingData, state: RunState,
+  optimizerState: { name: string; tensor: tf.Tensor }[] | null, bestAtStart: Map<string, Float32Array> | null, emit: (e: TrainEvent) => void,
+): Promise<TrainResult> {
+  const trainer = new Trainer(generator.trainable.variables, { learningRate: state.learningRate, clipNorm: options.clipNorm });
+  let best = bestAtStart;
+  try {
+    if (optimizerState) await trainer.setState(optimizerState);
+    const batches = Math.ceil(data.trainWindows.length / options.batch);
+    const validBatches = Math.ceil(data.validWindows.length / options.batch);
+    const started = performance.now();
+    const secondsBefore = state.seconds;
+    const timing = { steps: 0, seconds: 0 }; // training steps of this session and their time
+    let validSeconds = 0;
+    let interrupted = false;
+
+    const save = async (): Promise<void> => {
+      state.seconds = secondsBefore + (performance.now() - started) / 1000;
+      const optimizer = await trainer.getState();
+      try {
+        await writeSnapshot(run.output, {
+          generator, optimizer, best, state, options,
+          corpus: { digest: data.digest, ...data.description, transpose: options.transpose },
+          metrics: modelMetrics(state, data, options),
+          lossPlot: lossPlotSvg(state.history, {
+            baseline: state.markov === null ? null : { label: '3-gram Markov', value: state.markov },
+            bestEpoch: state.bestEpoch,
+            title: `${options.encoder.encoding} LSTM ${options.lstm.layers}×${options.lstm.units}`,
+          }),
+        });
+      } finally {
+        tf.dispose(optimizer.map((o) => o.tensor));
+      }
+      emit({ type: 'checkpoint', epoch: state.epoch, batch: state.batch, path: join(run.output, CHECKPOINT_DIR) });
+    };
+
+    while (!state.finished && state.epoch < options.epochs) {
+      const epoch = state.epoch;
+      const plan = epochPlan(data, options.seed, epoch);
+      const epochStart = performance.now();
+      emit({ type: 'epoch-start', epoch: epoch + 1, epochs: options.epochs, batches });
+      for (; state.batch < batches; state.batch++) {
+        if (run.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+        const stepStart = performance.now();
+        const windows: BatchWindow[] = plan.slice(state.batch * options.batch, (state.batch + 1) * options.batch)
+          .map(({ window, version }) => ({ piece: data.train[window.piece]![version]!, start: window.start }));
+        const batch = generator.layout.batch(windows, data.windowLength);
+        generator.trainable.setDropoutSeed(mixSeed(options.seed, 3, state.step));
+        const { loss } = trainer.step(() => generator.loss(batch, { training: true }));
+        state.partial.lossSum += loss * batch.targets;
+        state.partial.targets += batch.targets;
+        state.step++;
+        timing.steps++;
+        timing.seconds += (performance.now() - stepStart) / 1000;
+        const rate = timing.steps / timing.seconds;
+        const left = (options.epochs - epoch - 1) * batches + (batches - state.batch - 1);
+        emit({
+          type: 'step', epoch: epoch + 1, epochs: options.epochs, batch: state.batch + 1, batches, step: state.step,
+          loss: state.partial.lossSum / state.partial.targets, stepsPerSecond: rate,
+          etaSeconds: left / rate + validSeconds * (options.epochs - epoch), learningRate: trainer.learningRate,
+        });
+        await breathe();
+      }
+      if (interrupted) break;
+      const validStart = performance.now();
+      const validLoss = validBatches === 0 ? null : evaluate(generator, data, options.batch, (done) => emit({ type: 'validation', epoch: epoch + 1, done, total: validBatches }));
+      validSeconds = (performance.now() - validStart) / 1000;
+      const trainLoss = state.partial.lossSum / state.partial.targets;
+      const score = validLoss ?? trainLoss;
+      const improved = state.bestLoss === null || score < state.bestLoss - 1e-4;
+      if (improved) {
+        state.bestLoss = score;
+        state.bestEpoch = epoch + 1;
+        state.badEpochs = 0;
+        best = generator.weights();
+      } else {
+        state.badEpochs++;
+        trainer.learningRate = Math.max(MIN_LEARNING_RATE, trainer.learningRate * options.lrDecay);
+      }
+      state.history.push({ epoch: epoch + 1, trainLoss, validLoss, learningRate: state.learningRate, seconds: (performance.now() - epochStart) / 1000 });
+      state.learningRate = trainer.learningRate;
+      state.epoch = epoch + 1;
+      state.batch = 0;
+      state.partial = { lossSum: 0, targets: 0 };
+      if (state.badEpochs >= options.patience) state.finished = 'early-stop';
+      else if (state.epoch >= options.epochs) state.finished = 'epochs';
+      await save();
+      emit({ type: 'epoch-end', epoch: epoch + 1, epochs: options.epochs, trainLoss, validLoss, improved, learningRate: state.learningRate, seconds: state.history.at(-1)!.seconds });
+    }
+    if (interrupted) await save();
+    const bestRecord = state.history.find((h) => h.epoch === state.bestEpoch);
+    return {
+      output: run.output, interrupted, finished: state.finished, epochs: state.epoch, bestEpoch: state.bestEpoch,
+      validNll: bestRecord?.validLoss ?? null, trainNll: bestRecord?.trainLoss ?? null, markov3ValidNll: state.markov,
+      steps: state.step, seconds: state.seconds, seed: options.seed, digest: data.digest, data: data.description, warnings: data.warnings,
+    };
+  } finally {
+    trainer.dispose();
+    generator.dispose();
+  }
+}
+
+/** Mean NLL per target over the validation windows, in batches; no tensors left behind. */
+function evaluate(generator: LstmGenerator, data: TrainingData, batchSize: number, onBatch: (done: number) => void): number {
+  let sum = 0;
+  let targets = 0;
+  for (let i = 0, done = 0; i < data.validWindows.length; i += batchSize) {
+    const windows = data.validWindows.slice(i, i + batchSize).map((w) => ({ piece: data.valid[w.piece]!, start: w.start }));
+    const batch = generator.layout.batch(windows, data.windowLength);
+    const loss = tf.tidy(() => generator.loss(batch));
+    sum += loss.dataSync()[0]! * batch.targets;
+    targets += batch.targets;
+    loss.dispose();
+    onBatch(++done);
+  }
+  return sum / targets;
+}
+
+/** musegen.json metrics of the model in the folder (the best epoch's). */
+function modelMetrics(state: RunState, data: TrainingData, options: TrainOptions): Record<string, unknown> {
+  const bestRecord = state.history.find((h) => h.epoch === state.bestEpoch);
+  return {
+    validNll: bestRecord?.validLoss ?? null,
+    trainNll: bestRecord?.trainLoss ?? null,
+    markov3ValidNll: state.markov,
+    nllUnit: 'nats per token',
+    tokensPerStep: data.windowLength / options.seqLen,
+    validSource: data.validSource,
+    epochs: state.epoch,
+    bestEpoch: state.bestEpoch,
+    finished: state.finished,
+    steps: state.step,
+    seconds: Math.round(state.seconds),
+    history: state.history,
+  };
+}
