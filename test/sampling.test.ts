@@ -102,6 +102,16 @@ describe('piece plans', () => {
     expect(() => planPiece(new MelodyEncoder({ stepsPerQuarter: 1 }), { bars: 2, meter: parseMeter('5/8') })).toThrow(/not a whole number of steps/);
   });
 
+  it('gives a key-conditioned model a key when none is asked for, and leaves others without one', () => {
+    const keyed = new MelodyEncoder({ features: ['beat', 'key'] });
+    expect(planPiece(keyed, { bars: 2 }).context.keySignatures).toEqual([{ step: 0, fifths: 0, mode: 'major' }]);
+    const inA = [69, 71, 73, 74, 76, 78, 80, 81, 76, 69].map((m, i) => ({ pitch: spellMidi(m, 3), onset: i * Q, duration: i % 3 === 0 ? 2 * Q : Q, velocity: 80 }));
+    const primer = createScore({ parts: [createPart({ notes: inA })] });
+    expect(planPiece(keyed, { bars: 2 }, primer).context.keySignatures).toEqual([{ step: 0, fifths: 3, mode: 'major' }]);
+    expect(planPiece(keyed, { bars: 2, key: parseKey('Bb') }, primer).context.keySignatures).toEqual([{ step: 0, fifths: -2, mode: 'major' }]);
+    expect(planPiece(new MelodyEncoder({ features: ['beat'] }), { bars: 2 }).context.keySignatures).toEqual([]);
+  });
+
   it('continues a primer: its tokens and time line first, the bars after', () => {
     const notes = [60, 62, 64, 65, 67].map((m, i) => ({ pitch: spellMidi(m), onset: i * Q, duration: Q, velocity: 80, fermata: false }));
     const primer = createScore({ timeSignatures: [{ tick: 0, numerator: 2, denominator: 4 }], end: 6 * Q, parts: [createPart({ notes })] });

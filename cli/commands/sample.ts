@@ -73,7 +73,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--prime <file>', 'a MIDI, MusicXML, kern or ABC file to continue')
     .option('--bars <n>', 'bars to generate (after the primer)', optionParser(wholeNumber), 16)
     .option('--meter <n/d>', 'time signature, e.g. 6/8 (default 4/4, or the primer\'s)', optionParser(parseMeter))
-    .option('--key <key>', 'key signature, e.g. G, Bb, "E minor" (default: none, or the primer\'s)', optionParser(parseKey))
+    .option('--key <key>', 'key signature, e.g. G, Bb, "E minor" (default: the primer\'s; none, or C major for a model trained with the key feature)', optionParser(parseKey))
     .option('--tempo <bpm>', 'tempo (default 120, or the primer\'s)', optionParser(decimal))
     .option('-n, --count <n>', 'pieces to make (more than 1 needs -o)', optionParser(wholeNumber), 1)
     .option('--seed <n>', 'seed for reproducible pieces', optionParser(wholeNumber))

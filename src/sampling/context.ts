@@ -7,7 +7,7 @@
 import { createStepContext, type AnyEncoder, type StepContext, type TrackInfo } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import {
-  barLength, keySignatureFifths, modeFromName, ticksPerStep, type BPM, type Fifths, type Mode, type Score, type Step, type Steps,
+  barLength, estimateKey, keySignatureFifths, midiOf, modeFromName, ticksPerStep, type BPM, type Fifths, type Mode, type Score, type Step, type Steps,
 } from '../score/index.js';
 
 export interface Meter {
@@ -50,7 +50,11 @@ export interface PieceShape {
   bars: number;
   /** Override the primer's (or the default 4/4). */
   meter?: Meter;
-  /** Override the primer's; none: no key signature unless the primer has one. */
+  /**
+   * Override the primer's. None: the primer's key signature; for a model
+   * trained with the `key` feature, which needs one, the primer's estimated
+   * key, or C major without a primer.
+   */
   key?: KeyChoice;
   /** Override the primer's (or the default 120). */
   tempo?: BPM;
@@ -73,6 +77,16 @@ function defaultTracks(encoder: AnyEncoder): TrackInfo[] {
   }));
 }
 
+function usesKey(encoder: AnyEncoder): boolean {
+  return encoder.spec.features.some((f) => f.name === 'key');
+}
+
+/** The key a key-conditioned model is given when none is asked for: the primer's estimated key, else C major. */
+function defaultKey(primer: Score | undefined): KeyChoice {
+  if (!primer) return { fifths: 0, mode: 'major' };
+  return estimateKey(primer.parts.flatMap((p) => (p.isDrum ? [] : p.notes.map((n) => ({ midi: midiOf(n.pitch), duration: n.duration })))));
+}
+
 /** Plan a piece: its context (meter, key, tempo, the primer's time line) and length. */
 export function planPiece(encoder: AnyEncoder, shape: PieceShape, primer?: Score): PiecePlan {
   if (!(Number.isInteger(shape.bars) && shape.bars >= 1 && shape.bars <= 10_000)) {
@@ -88,7 +102,7 @@ export function planPiece(encoder: AnyEncoder, shape: PieceShape, primer?: Score
   const context: StepContext = {
     ...base,
     timeSignatures: shape.meter ? [{ step: 0, ...shape.meter }] : base.timeSignatures,
-    keySignatures: shape.key ? [{ step: 0, ...shape.key }] : base.keySignatures,
+    keySignatures: shape.key ? [{ step: 0, ...shape.key }] : base.keySignatures.length > 0 || !usesKey(encoder) ? base.keySignatures : [{ step: 0, ...defaultKey(primer) }],
     tempos: shape.tempo !== undefined ? [{ step: 0, bpm: shape.tempo }] : base.tempos,
   };
   const primerSteps = encoded?.steps ?? 0;
