@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MelodyEncoder, TICKS_PER_QUARTER as Q, checkSamplingOptions, createPart, createRng, createScore, drawIndex, drawRow, parseKey,
-  parseMeter, planPiece, samplingDistribution, spellMidi,
+  parseMeter, planPiece, samplingDistribution, spellMidi, eventDistribution,
 } from '../src/index.js';
 
 const softmax = (xs: number[]): number[] => {
@@ -21,6 +21,37 @@ const close = (got: ArrayLike<number>, want: number[]): void => {
   expect(got.length).toBe(want.length);
   want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 12));
 };
+
+describe('event distribution (rest, hold, note-on per pitch)', () => {
+  // rest, hold, then four pitches
+  const logits = [0.5, 3, 1, 2, 0, -1];
+  const mass = (p: ArrayLike<number>) => [p[0]!, p[1]!, Array.from(p).slice(2).reduce((a, b) => a + b, 0)];
+
+  it('is the plain softmax when both temperatures are equal', () => {
+    close(eventDistribution(logits, { temperature: 0.7, rhythmTemperature: null }), softmax(logits.map((x) => x / 0.7)));
+    close(eventDistribution(logits, { temperature: 0.7, rhythmTemperature: 0.7 }), softmax(logits.map((x) => x / 0.7)));
+  });
+
+  it('keeps the rhythm as learned while the temperature shapes the pitches', () => {
+    const learned = mass(softmax(logits));
+    for (const temperature of [0.3, 0.8, 1.5]) {
+      const p = eventDistribution(logits, { temperature });
+      close(mass(p), learned);
+      const pitches = softmax(logits.slice(2).map((x) => x / temperature));
+      close(Array.from(p).slice(2), pitches.map((x) => x * learned[2]!));
+    }
+    // a low temperature on everything starves the notes in favour of the likeliest hold
+    expect(mass(samplingDistribution(logits, { temperature: 0.3 }))[2]).toBeLessThan(learned[2]! / 4);
+  });
+
+  it('applies top-k and top-p to the pitches only', () => {
+    const p = eventDistribution(logits, { topK: 1 });
+    const learned = mass(softmax(logits));
+    close(p, [learned[0]!, learned[1]!, 0, learned[2]!, 0, 0]);
+    expect(() => eventDistribution(logits, { rhythmTemperature: 0 })).toThrow(/rhythm temperature must be/);
+    expect(() => eventDistribution([1, 2])).toThrow(/more than 2 tokens/);
+  });
+});
 
 describe('sampling distribution', () => {
   const logits = [2, 1, 0, -1, 3];

@@ -21,6 +21,7 @@ import { packageRoot } from '../version.js';
 interface SampleCliOptions {
   model?: string;
   temp: number;
+  rhythmTemp: number;
   topK?: number;
   topP?: number;
   prime?: string;
@@ -59,6 +60,7 @@ function numbered(output: string, i: number, count: number): string {
 }
 
 const temperature = (text: string): number => checkSamplingOptions({ temperature: decimal(text) }).temperature;
+const rhythmTemperature = (text: string): number => checkSamplingOptions({ rhythmTemperature: decimal(text) }).rhythmTemperature!;
 const topK = (text: string): number => checkSamplingOptions({ topK: wholeNumber(text) }).topK!;
 const topP = (text: string): number => checkSamplingOptions({ topP: decimal(text) }).topP!;
 
@@ -67,7 +69,8 @@ export function registerSampleCommand(program: Command): void {
     .command('sample')
     .description('generate new pieces from a trained model')
     .option('-m, --model <dir>', 'model folder (default: the bundled model)')
-    .option('-t, --temp <t>', 'temperature, above 0: lower is safer, higher is wilder', optionParser(temperature), 1)
+    .option('-t, --temp <t>', 'temperature of the pitches, above 0: lower is safer, higher is wilder', optionParser(temperature), 1)
+    .option('--rhythm-temp <t>', 'temperature of the choice between a new note, a held note and a rest (1: as the model learned)', optionParser(rhythmTemperature), 1)
     .option('--top-k <k>', 'draw only from the k likeliest tokens', optionParser(topK))
     .option('--top-p <p>', 'draw only from the likeliest tokens holding probability p (nucleus sampling)', optionParser(topP))
     .option('--prime <file>', 'a MIDI, MusicXML, kern or ABC file to continue')
@@ -96,7 +99,7 @@ export function registerSampleCommand(program: Command): void {
       });
       const primer = opts.prime ? (await readScoreFile(opts.prime))[0]!.score : undefined;
       const pieces: SampledPiece[] = samplePieces(generator, {
-        temperature: opts.temp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars, count: opts.count,
+        temperature: opts.temp, rhythmTemperature: opts.rhythmTemp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars, count: opts.count,
         ...(opts.meter ? { meter: opts.meter } : {}), ...(opts.key ? { key: opts.key } : {}), ...(opts.tempo !== undefined ? { tempo: opts.tempo } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(primer ? { primer } : {}),
       });

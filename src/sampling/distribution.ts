@@ -5,6 +5,15 @@
  *   logits ─ ÷ temperature ─ softmax ─ keep the k likeliest ─ keep the likeliest
  *   whose mass reaches p ─ renormalise ─ draw
  *
+ * Event tokens (rest, hold, note-on per pitch) are drawn in two stages, so
+ * that temperature shapes the melody without starving its rhythm: whether a
+ * new note starts, the note holds or a rest comes is drawn at the rhythm
+ * temperature (1: as the model learned it), and which pitch at the
+ * temperature, top-k and top-p. With both temperatures equal and no top-k
+ * or top-p this is the plain softmax at that temperature. (A hold token is
+ * so likely at a sixteenth-note grid that sharpening the whole distribution
+ * below 1 turns a tune into a few long notes.)
+ *
  * Piano rolls (sigmoid outputs) draw each value on its own: σ(logit ÷ temperature).
  *
  * @example
@@ -12,6 +21,7 @@
  *   const token = drawIndex(probs, createRng(1));
  */
 import type { Rng } from '../engine/index.js';
+import { FIRST_PITCH_TOKEN } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import type { Probability } from '../score/index.js';
 
@@ -22,15 +32,20 @@ export interface SamplingOptions {
   topK: number | null;
   /** Keep the fewest likeliest choices whose probabilities add up to at least p (0 < p ≤ 1); null: all. */
   topP: Probability | null;
+  /** Event tokens: the temperature of the choice between rest, hold and a new note (> 0); null: `temperature`. */
+  rhythmTemperature: number | null;
 }
 
-export const SAMPLING_DEFAULTS: Readonly<SamplingOptions> = { temperature: 1, topK: null, topP: null };
+export const SAMPLING_DEFAULTS: Readonly<SamplingOptions> = { temperature: 1, topK: null, topP: null, rhythmTemperature: 1 };
 
 /** Complete and check sampling options; throws MusegenError('BAD_ARGUMENT') with the value that is wrong. */
 export function checkSamplingOptions(options: Partial<SamplingOptions> = {}): SamplingOptions {
   const o = { ...SAMPLING_DEFAULTS, ...options };
   if (!(typeof o.temperature === 'number' && o.temperature > 0 && Number.isFinite(o.temperature))) {
     throw new MusegenError('BAD_ARGUMENT', `temperature must be a number above 0 (e.g. 0.8 or 1.2), not ${String(o.temperature)}`);
+  }
+  if (o.rhythmTemperature !== null && !(typeof o.rhythmTemperature === 'number' && o.rhythmTemperature > 0 && Number.isFinite(o.rhythmTemperature))) {
+    throw new MusegenError('BAD_ARGUMENT', `rhythm temperature must be a number above 0 (e.g. 1), not ${String(o.rhythmTemperature)}`);
   }
   if (o.topK !== null && !(Number.isInteger(o.topK) && o.topK >= 1)) {
     throw new MusegenError('BAD_ARGUMENT', `top-k must be a whole number of at least 1, not ${String(o.topK)}`);
@@ -70,6 +85,25 @@ export function samplingDistribution(logits: ArrayLike<number>, options: Partial
   for (let r = 0; r < keep; r++) kept += p[order[r]!]!;
   const out = new Float64Array(n);
   for (let r = 0; r < keep; r++) out[order[r]!] = p[order[r]!]! / kept;
+  return out;
+}
+
+/**
+ * The probabilities of an event token (rest, hold, note-on per pitch): the
+ * kind of event at the rhythm temperature, the pitch of a new note at the
+ * temperature with top-k and top-p.
+ */
+export function eventDistribution(logits: ArrayLike<number>, options: Partial<SamplingOptions> = {}): Float64Array {
+  const o = checkSamplingOptions(options);
+  const n = logits.length;
+  if (n <= FIRST_PITCH_TOKEN) throw new MusegenError('BAD_ARGUMENT', `event logits need more than ${FIRST_PITCH_TOKEN} tokens, got ${n}`);
+  const kinds = samplingDistribution(logits, { temperature: o.rhythmTemperature ?? o.temperature });
+  let noteMass = 0;
+  for (let i = FIRST_PITCH_TOKEN; i < n; i++) noteMass += kinds[i]!;
+  const pitches = samplingDistribution(Array.prototype.slice.call(logits, FIRST_PITCH_TOKEN) as number[], o);
+  const out = new Float64Array(n);
+  for (let i = 0; i < FIRST_PITCH_TOKEN; i++) out[i] = kinds[i]!;
+  for (let i = FIRST_PITCH_TOKEN; i < n; i++) out[i] = noteMass * pitches[i - FIRST_PITCH_TOKEN]!;
   return out;
 }
 

@@ -19,7 +19,7 @@ import { MusegenError } from '../errors.js';
 import type { Generator } from '../generators/index.js';
 import type { Score, Steps } from '../score/index.js';
 import { planPiece, type PieceShape, type PiecePlan } from './context.js';
-import { checkSamplingOptions, drawIndex, drawRow, samplingDistribution, type SamplingOptions } from './distribution.js';
+import { checkSamplingOptions, drawIndex, drawRow, eventDistribution, type SamplingOptions } from './distribution.js';
 
 export interface SampleOptions extends Partial<SamplingOptions>, Partial<PieceShape> {
   /** Pieces to make (default 1). */
@@ -78,7 +78,7 @@ function samplePiece(generator: Generator, plan: PiecePlan, sampling: SamplingOp
   const primed = primer && 'tokens' in primer ? primer.tokens : null;
   for (let s = 0; s < steps; s++) {
     for (let v = 0; v < tracks; v++) {
-      const token = s < primerSteps ? primed![v * primerSteps + s]! : drawIndex(samplingDistribution(session.logits(), sampling), rng);
+      const token = s < primerSteps ? primed![v * primerSteps + s]! : drawIndex(eventDistribution(session.logits(), sampling), rng);
       session.push(token);
       tokens[v * steps + s] = token;
     }
