@@ -4,7 +4,6 @@
 export * from './errors.js';
 export * from './score/index.js';
 export * from './io/index.js';
-export * from './eval/index.js';
 export * from './corpus/index.js';
 export * from './encoding/index.js';
 export * from './engine/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarkovModel } from '../src/eval/markov.js';
+import { MarkovModel } from '../src/index.js';
 
 describe('Markov baseline', () => {
   it('learns a deterministic cycle far better than chance', () => {

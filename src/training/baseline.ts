@@ -1,9 +1,9 @@
 /**
- * The n-gram Markov baseline (eval/markov.ts) on the validation windows the
+ * The n-gram Markov baseline (generators/markov.ts) on the validation windows the
  * LSTM is scored on: fitted on the training pieces as written, it predicts
  * the same targets from the same window starts, so the two figures compare.
  */
-import { MarkovModel } from '../eval/index.js';
+import { MarkovModel } from '../generators/index.js';
 import type { EventLayout } from '../generators/index.js';
 import type { TrainingData } from './data.js';
 

@@ -7,7 +7,8 @@
  *
  * `train(corpus, { output, options, resume, signal, onEvent })` runs it; a
  * resumed run continues exactly where the checkpoint left off. Imports
- * generators, encoding, corpus, engine, and eval for the Markov baseline.
+ * generators (the LSTM, and the n-gram Markov model as the baseline),
+ * encoding, corpus, engine.
  */
 export * from './options.js';
 export * from './choices.js';
