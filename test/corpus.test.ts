@@ -182,6 +182,11 @@ describe('splits', () => {
     expect(counts.test).toBeGreaterThan(140);
     expect(paths.map((p) => splitOf(p))).toEqual(paths.map((p) => splitOf(p)));
     expect(new Set(paths.map((p) => splitOf(p, { train: 0, valid: 0, test: 1 })))).toEqual(new Set(['test']));
+    // the same tune in parallel folders (melody/, chords/) never straddles two splits
+    for (const p of paths.slice(0, 200)) {
+      const name = p.slice('folder/'.length);
+      expect([splitOf(`melody/${name}`), splitOf(`chords/${name}`), splitOf(name)]).toEqual([splitOf(p), splitOf(p), splitOf(p)]);
+    }
 
     const root = dir('cached');
     const corpus = await loadCorpus([root], { cache: false, split: { train: 1, valid: 0, test: 0 } });

@@ -1,11 +1,14 @@
 /**
  * Deterministic train / valid / test split: a file's split follows from a
- * hash of its path relative to the folder it was found in ("jigs12.mid";
- * "tunes.abc#3" for the fourth piece of a file of many), so it stays put
- * when files are added, removed or loaded on another machine. A split the
- * source gives (benchmark JSON) is kept as given.
+ * hash of its name without its folders ("jigs12.mid"; "tunes.abc#3" for the
+ * fourth piece of a file of many), so it stays put when files are added,
+ * removed or loaded on another machine, and files of the same name in
+ * parallel folders (melody/jigs12.mid, chords/jigs12.mid: the same tune)
+ * fall in the same split, so no tune leaks from training into validation.
+ * A split the source gives (benchmark JSON) is kept as given.
  */
 import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import { MusegenError } from '../errors.js';
 import type { Split } from '../io/index.js';
 import type { Probability } from '../score/index.js';
@@ -38,9 +41,9 @@ export function parseSplitFractions(text: string): SplitFractions {
   return checkSplitFractions({ train, valid, test });
 }
 
-/** The split of a file, from its relative path ("melody/jigs12.mid"), or of a piece in a file of many ("tunes.abc#3"). */
+/** The split of a file, from its relative path ("melody/jigs12.mid" → "jigs12.mid"), or of a piece in a file of many ("tunes.abc#3"). */
 export function splitOf(relPath: string, fractions: SplitFractions = DEFAULT_SPLIT): Split {
-  const u = createHash('sha1').update(relPath).digest().readUInt32BE(0) / 2 ** 32;
+  const u = createHash('sha1').update(basename(relPath)).digest().readUInt32BE(0) / 2 ** 32;
   if (u < fractions.train) return 'train';
   if (u < fractions.train + fractions.valid) return 'valid';
   return 'test';
