@@ -3,7 +3,7 @@
  * `musegen sample --temp 0.8 > out.mid`, with no other argument, from a
  * folder that is not the package's. Debian's midicsv (an independent MIDI
  * parser) reads the result: notes inside the bundled model's range, within
- * the 16 bars asked for by default, in 4/4 at 120 BPM. models/README.md
+ * the 16 bars asked for by default (the file ends exactly there), in 4/4 at 120 BPM. models/README.md
  * states that the model beats the 3-gram Markov baseline; so does its musegen.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -34,7 +34,7 @@ function sampleTo(file: string, args: string[]): { code: number | null; stderr: 
 }
 
 /** Notes and header as midicsv reads them (ticks at the file's division). */
-function midicsv(file: string): { division: number; notes: Note[]; tempo: number[]; meter: string[] } {
+function midicsv(file: string): { division: number; notes: Note[]; tempo: number[]; meter: string[]; end: number } {
   const rows = execFileSync('midicsv', [file], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(', '));
   const division = Number(rows.find((r) => r[2] === 'Header')![5]);
   const open = new Map<number, number>();
@@ -55,6 +55,7 @@ function midicsv(file: string): { division: number; notes: Note[]; tempo: number
     notes: notes.sort((a, b) => a.on - b.on),
     tempo: rows.filter((r) => r[2] === 'Tempo').map((r) => Number(r[3])),
     meter: rows.filter((r) => r[2] === 'Time_signature').map((r) => `${r[3]}/${2 ** Number(r[4])}`),
+    end: Math.max(...rows.filter((r) => r[2] === 'End_track').map((r) => Number(r[1]))),
   };
 }
 
@@ -92,6 +93,7 @@ describe('the bundled model', () => {
       expect(n.off).toBeGreaterThan(n.on);
       expect(n.off).toBeLessThanOrEqual(16 * bar);
     }
+    expect(midi.end).toBe(16 * bar);
   });
 
   it('fills the bars asked for, and the same seed gives the same tune', async () => {
@@ -100,10 +102,11 @@ describe('the bundled model', () => {
     expect(sampleTo(a, ['--temp', '0.8', '--bars', '8', '--seed', '11']).code).toBe(0);
     expect(sampleTo(b, ['--temp', '0.8', '--bars', '8', '--seed', '11']).code).toBe(0);
     expect(await readFile(a)).toEqual(await readFile(b));
-    const { notes, division } = midicsv(a);
-    const last = Math.max(...notes.map((n) => n.off));
-    expect(last).toBeLessThanOrEqual(8 * 4 * division);
-    expect(last).toBeGreaterThan(7 * 4 * division);
+    const { notes, division, end } = midicsv(a);
     expect(division).toBe(Q);
+    expect(end).toBe(8 * 4 * division);
+    const last = Math.max(...notes.map((n) => n.off));
+    expect(last).toBeLessThanOrEqual(end);
+    expect(last).toBeGreaterThan(7 * 4 * division);
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -206,6 +207,22 @@ describe('MIDI writer and reader without the corpus', () => {
     // spelled in C minor's signature (3 flats) then F# major's (6 sharps)
     expect(back.parts[0]!.notes.slice(0, 2).map((n) => pitchName(n.pitch))).toEqual(['Gb3', 'Eb4']);
     expect(pitchName(back.parts[0]!.notes.find((n) => n.onset >= 1440 && n.onset < 2880 && midiOf(n.pitch) === 63)!.pitch)).toBe('D#4');
+  });
+
+  it('keeps closing rests: every track ends at the score\'s end, and the reader takes its end from there', () => {
+    const score = createScore({
+      parts: [createPart({ notes: [{ pitch: parsePitch('C4'), onset: 0, duration: 480, velocity: 90 }] })],
+      end: 4 * 1920, // four bars of 4/4, three and three quarters of them rest
+    });
+    const bytes = writeMidi(score);
+    expect(readMidi(bytes).end).toBe(4 * 1920);
+    expect(readMidi(bytes).parts[0]!.notes.map((n) => [n.onset, n.duration])).toEqual([[0, 480]]);
+    // an independent parser sees every End of Track at bar 5
+    const ends = execFileSync('midicsv', ['-'], { input: bytes, encoding: 'utf8' }).split('\n').filter((l) => l.includes('End_track'));
+    expect(ends.map((l) => Number(l.split(', ')[1]))).toEqual([4 * 1920, 4 * 1920]);
+    // a score that ends with its last note is not lengthened
+    const tight = createScore({ parts: score.parts });
+    expect(readMidi(writeMidi(tight)).end).toBe(480);
   });
 
   it('is the registered "midi" writer', () => {

@@ -21,7 +21,7 @@ import {
   type KeySignatureEvent, type Part, type Score, type TempoEvent, type Ticks, type TimeSignatureEvent,
 } from '../score/index.js';
 import { spellNotes, spellingKeys, type KeyLookup, type MidiNote } from './midi-spelling.js';
-import { metaText, ONE_TRACK_PREFIX, oneTrackSmf, splitSmf, walkEvents, type Ppq } from './midi-smf.js';
+import { metaText, ONE_TRACK_PREFIX, oneTrackSmf, splitSmf, trackEndTick, walkEvents, type Ppq } from './midi-smf.js';
 import { Midi, type ToneMidi, type ToneTrack } from './midi-tonejs.js';
 
 /** The MIDI channel (from 0) that General MIDI reserves for drums: channel 10. */
@@ -84,8 +84,10 @@ export function readMidi(bytes: Uint8Array): Score {
   const pitchedKey = spellingKeys(keys, raw.filter((r) => !r.part.isDrum).flatMap((r) => r.notes));
   for (const r of raw) r.part.notes = spellNotes(r.notes, r.part.isDrum ? C_MAJOR : pitchedKey);
 
+  const end = Math.max(...tracks.map((chunk, index) => toTicks(trackEndTick(chunk, `track ${index + 1} of ${tracks.length}`))));
   return createScore({
     ...(title !== undefined && { title }),
+    end,
     parts: raw.map((r) => r.part),
     tempos: withDefaultAtZero(mergeMap(tempos, (a, b) => a.bpm === b.bpm), { tick: 0, bpm: 120 }),
     timeSignatures: withDefaultAtZero(

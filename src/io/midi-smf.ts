@@ -181,3 +181,56 @@ export function walkEvents(track: Uint8Array, where: string, visit: (e: SmfEvent
     at = event.dataAt + event.dataLength;
   }
 }
+
+/** The tick of a track's last event (its End of Track), in the file's own ticks. */
+export function trackEndTick(track: Uint8Array, where: string): number {
+  let end = 0;
+  walkEvents(track, where, (e) => (end = e.tick));
+  return end;
+}
+
+function varIntBytes(value: number): number[] {
+  const out = [value & 0x7f];
+  for (let v = Math.floor(value / 128); v > 0; v = Math.floor(v / 128)) out.unshift((v & 0x7f) | 0x80);
+  return out;
+}
+
+/**
+ * A copy of an SMF whose tracks end no earlier than `endTick` (file ticks):
+ * each End of Track event is moved later when it comes before, so a piece
+ * that ends in rests keeps its length.
+ */
+export function extendTracks(bytes: Uint8Array, endTick: number): Uint8Array {
+  const { header, tracks } = splitSmf(bytes);
+  const chunks = tracks.map((track, i) => {
+    let eotStart = -1;
+    let eotTick = 0;
+    let previousTick = 0;
+    let previousEnd = 0;
+    walkEvents(track, `track ${i + 1}`, (e) => {
+      if (e.metaType === 0x2f) {
+        eotStart = previousEnd;
+        eotTick = e.tick;
+      } else {
+        previousTick = e.tick;
+      }
+      previousEnd = e.dataAt + e.dataLength;
+    });
+    if (eotStart < 0 || eotTick >= endTick) return track;
+    return Uint8Array.from([...track.subarray(0, eotStart), ...varIntBytes(endTick - previousTick), 0xff, 0x2f, 0x00]);
+  });
+  const out = new Uint8Array(HEADER_BYTES + chunks.reduce((s, c) => s + CHUNK_HEADER_BYTES + c.length, 0));
+  const view = new DataView(out.buffer);
+  out.set(bytes.subarray(0, HEADER_BYTES), 0);
+  view.setUint32(4, 6);
+  view.setUint16(10, chunks.length);
+  view.setUint16(12, header.ppq);
+  let at = HEADER_BYTES;
+  for (const c of chunks) {
+    out.set([0x4d, 0x54, 0x72, 0x6b], at); // MTrk
+    view.setUint32(at + 4, c.length);
+    out.set(c, at + CHUNK_HEADER_BYTES);
+    at += CHUNK_HEADER_BYTES + c.length;
+  }
+  return out;
+}

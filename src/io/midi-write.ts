@@ -9,12 +9,13 @@
  * and 60,000,000 / BPM on writing, so it is handed values half a unit above
  * the integers meant; it writes key signatures wrongly (fifths + 14), so those
  * bytes are rewritten after encoding; it stores a character's low byte, so
- * names go in as UTF-8 bytes. Drum parts go on channel 10.
+ * names go in as UTF-8 bytes. Drum parts go on channel 10. Every track ends
+ * at the score's end, so closing rests keep the piece's length.
  */
 import { MusegenError } from '../errors.js';
 import { midiOf, pitchName, type BPM, type KeySignatureEvent, type Part, type Score, type Velocity } from '../score/index.js';
 import { DRUM_CHANNEL, TIME_SIGNATURE_DENOMINATORS } from './midi-read.js';
-import { encodeMetaText, splitSmf, walkEvents } from './midi-smf.js';
+import { encodeMetaText, extendTracks, splitSmf, walkEvents } from './midi-smf.js';
 import { Midi } from './midi-tonejs.js';
 
 const MAX_MICROS_PER_QUARTER = 0xffffff;
@@ -51,7 +52,7 @@ export function writeMidi(score: Score): Uint8Array {
 
   const bytes = midi.toArray();
   setKeySignatures(bytes, score.keySignatures);
-  return bytes;
+  return extendTracks(bytes, score.end);
 }
 
 /** Write the real data (sf, mi) into the key-signature events of the conductor track, in order. */
