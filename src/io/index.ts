@@ -11,3 +11,4 @@ export * from './kern.js';
 export * from './musicxml.js';
 export * from './abc.js';
 export * from './benchmark-json.js';
+export * from './chord-symbol.js';

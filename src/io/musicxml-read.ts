@@ -14,8 +14,11 @@
  * fermata on any piece marks it. Repeats are read as written (not unfolded).
  * Key and time signatures come from the first part that has them; tempo from
  * <sound tempo> in any part; velocity from <sound dynamics>, dynamics marks or
- * <note dynamics>, `defaultVelocity` otherwise. A first measure shorter than
- * its meter is the pickup.
+ * <note dynamics>, `defaultVelocity` otherwise. <harmony> in any part becomes
+ * a chord symbol at the cursor plus its <offset>, its text written by
+ * chord-symbol.ts (canonical: "D/F#", "Cdim"; <harmony type="alternate"> in
+ * parentheses; <degree>s are not read). A first measure shorter than its
+ * meter is the pickup.
  */
 import { MusegenError } from '../errors.js';
 import {
@@ -39,6 +42,7 @@ import {
   type TimeSignatureEvent,
   type Velocity,
 } from '../score/index.js';
+import { formatChordSymbol, kindSuffix, type ChordNote } from './chord-symbol.js';
 import { attr, child, childText, childrenNamed, childrenOf, parseXml, rootElement, tagOf, textOf, type XmlNode } from './musicxml-dom.js';
 
 export interface MusicXmlReadOptions {
@@ -79,6 +83,7 @@ interface RawPart {
   keys: (At & Omit<KeySignatureEvent, 'tick'>)[];
   times: (At & Omit<TimeSignatureEvent, 'tick'>)[];
   tempos: (At & Omit<TempoEvent, 'tick'>)[];
+  chordSymbols: (At & { text: string })[];
 }
 
 /** Where reading is, for error messages. */
@@ -118,11 +123,36 @@ function readTime(time: XmlNode, place: Place): { numerator: number; denominator
   return { numerator, denominator };
 }
 
+/** <root> or <bass> as a chord note; undefined when its step is missing or bad. */
+function readChordNote(node: XmlNode | undefined, tag: 'root' | 'bass'): ChordNote | undefined {
+  const step = childText(node, `${tag}-step`);
+  const alter = Math.round(Number(childText(node, `${tag}-alter`)) || 0);
+  return STEPS.includes(step as Step) ? { step: step as Step, alter } : undefined;
+}
+
+/**
+ * Canonical chord-symbol text of a <harmony> (its first chord); undefined
+ * when it names no root (a roman numeral <function>). A known <kind> prints
+ * as the canonical suffix, `other` and unknown kinds as their text attribute.
+ */
+function readHarmony(el: XmlNode): string | undefined {
+  const kindNode = child(el, 'kind');
+  const kind = textOf(kindNode).trim() || 'major';
+  const written = kindNode && attr(kindNode, 'text');
+  const alternate = attr(el, 'type') === 'alternate';
+  if (kind === 'none') return formatChordSymbol({ root: { step: 'C', alter: 0 }, kind, suffix: written || 'N.C.', alternate });
+  const root = readChordNote(child(el, 'root'), 'root');
+  if (!root) return undefined;
+  const bass = readChordNote(child(el, 'bass'), 'bass');
+  const suffix = kindSuffix(kind) ?? written ?? kind;
+  return formatChordSymbol({ root, kind, suffix, ...(bass ? { bass } : {}), alternate });
+}
+
 /** Only the first staff's key or time counts in a multi-staff part. */
 const firstStaff = (n: XmlNode): boolean => (attr(n, 'number') ?? '1') === '1';
 
 function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
-  const raw: RawPart = { notes: [], lengths: [], keys: [], times: [], tempos: [] };
+  const raw: RawPart = { notes: [], lengths: [], keys: [], times: [], tempos: [], chordSymbols: [] };
   const place = new Place();
   let divisions = 0;
   let velocity = options.defaultVelocity;
@@ -180,6 +210,13 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
               if (mark) velocity = MARK_VELOCITY[mark]!;
             }
           }
+          break;
+        }
+        case 'harmony': {
+          const text = readHarmony(el);
+          const offset = Number(childText(el, 'offset')) || 0;
+          const ticks = offset === 0 ? 0 : (offset * TICKS_PER_QUARTER) / divisions;
+          if (text !== undefined && Number.isFinite(ticks)) raw.chordSymbols.push({ measure, offset: Math.max(0, pos + ticks), text });
           break;
         }
         case 'backup':
@@ -354,9 +391,10 @@ export function readMusicXml(text: string, options: Partial<MusicXmlReadOptions>
     (a, b) => a.bpm === b.bpm,
   );
   if (tempos[0]?.tick !== 0) tempos.unshift({ tick: 0, bpm: 120 });
+  const chordSymbols = raws.flatMap((r) => r.chordSymbols).map(({ text, ...a }) => ({ tick: tickOf(a), text })).sort((a, b) => a.tick - b.tick);
 
   const firstLength = starts[1] ?? 0;
   const pickup = firstLength > 0 && firstLength < barLength(timeSignatures[0]!) ? firstLength : 0;
   const title = childText(root, 'work', 'work-title') || childText(root, 'movement-title') || undefined;
-  return { ...(title ? { title } : {}), parts, tempos, timeSignatures, keySignatures, chordSymbols: [], pickup, end };
+  return { ...(title ? { title } : {}), parts, tempos, timeSignatures, keySignatures, chordSymbols, pickup, end };
 }

@@ -8,7 +8,10 @@
  *
  * Divisions are chosen so every time is a whole number of them. Key and time
  * signatures go in <attributes> at their ticks (every part), tempos as
- * metronome directions with <sound tempo> (first part). Spelled pitches are
+ * metronome directions with <sound tempo> (first part), chord symbols as
+ * <harmony> (first part; before the element at their tick, with <offset> when
+ * they fall inside it; text as chord-symbol.ts normalises it, blank ones
+ * dropped). Spelled pitches are
  * written as they are; a fermata sits on the last piece of its note; a
  * velocity other than the readers' default is kept in <note dynamics>.
  */
@@ -27,6 +30,7 @@ import {
   type Ticks,
   type TimeSignatureEvent,
 } from '../score/index.js';
+import { parseChordSymbol, type ChordNote, type ParsedChordSymbol } from './chord-symbol.js';
 import { FORTE_VELOCITY, MUSICXML_READ_DEFAULTS } from './musicxml-read.js';
 import { divisionUnit, splitDuration, type NoteValue } from './musicxml-notation.js';
 import { assignVoices, type Chord, type Lane } from './musicxml-voices.js';
@@ -66,10 +70,12 @@ class XmlOut {
   }
 }
 
-/** A key, time or tempo change to write at a tick. */
+/** A key, time, tempo or chord symbol to write at a tick; `write` gets the divisions it lies past the cursor. */
 interface Mark {
   tick: Ticks;
-  write(out: XmlOut): void;
+  /** May be written inside an element, with an <offset>. */
+  offsettable?: boolean;
+  write(out: XmlOut, offset: number): void;
 }
 
 const keyXml = (out: XmlOut, k: KeySignatureEvent): void => {
@@ -98,6 +104,23 @@ const tempoXml = (out: XmlOut, t: TempoEvent): void => {
   out.close('direction');
 };
 
+const chordNoteXml = (out: XmlOut, tag: 'root' | 'bass', n: ChordNote, print: Record<string, string> = {}): void => {
+  out.open(tag);
+  out.leaf(`${tag}-step`, n.step, print);
+  if (n.alter !== 0) out.leaf(`${tag}-alter`, n.alter);
+  out.close(tag);
+};
+
+/** <harmony>: root, kind with its printed suffix, bass, offset (divisions). A "none" chord's root prints nothing. */
+const harmonyXml = (out: XmlOut, c: ParsedChordSymbol, offset: number): void => {
+  out.open('harmony', c.alternate ? { type: 'alternate' } : {});
+  chordNoteXml(out, 'root', c.root, c.kind === 'none' ? { text: '' } : {});
+  out.leaf('kind', c.kind, { text: c.suffix });
+  if (c.bass) chordNoteXml(out, 'bass', c.bass);
+  if (offset !== 0) out.leaf('offset', offset);
+  out.close('harmony');
+};
+
 /** Treble for high parts, tenor treble (octave below) for middle ones, bass for low. */
 function clefXml(out: XmlOut, notes: readonly Note[]): void {
   const mean = notes.length === 0 ? 72 : notes.reduce((s, n) => s + midiOf(n.pitch), 0) / notes.length;
@@ -115,6 +138,9 @@ function measureSpans(score: Score): [Ticks, Ticks][] {
   const spans = starts.map((s, i): [Ticks, Ticks] => [s, starts[i + 1] ?? end]).filter(([s, e]) => e > s);
   return spans.length > 0 ? spans : [[0, barLength(timeSignatureAt(score, 0))]];
 }
+
+/** Runs ahead of a lane's element [t, end): writes the marks due there. */
+type Before = (t: Ticks, end: Ticks) => void;
 
 /** Writes the parts of one score; holds what every measure needs. */
 class PartWriter {
@@ -174,13 +200,13 @@ class PartWriter {
   }
 
   /** The part of a chord inside [s, e), split into written values and tied across the cuts. */
-  private chord(c: Chord, s: Ticks, e: Ticks, voice: number, before: (t: Ticks) => void): Ticks {
+  private chord(c: Chord, s: Ticks, e: Ticks, voice: number, before: Before): Ticks {
     const from = Math.max(c.onset, s);
     const to = Math.min(c.onset + c.duration, e);
     const pieces = splitDuration(to - from, this.unit);
     let t = from;
     pieces.forEach((v, k) => {
-      before(t);
+      before(t, t + v.ticks);
       const last = k === pieces.length - 1;
       c.notes.forEach((n, i) =>
         this.note(n, v, voice, {
@@ -195,10 +221,10 @@ class PartWriter {
     return t;
   }
 
-  /** One voice through the measure [s, e): its chords and rests between; `before(t)` runs ahead of each element. */
-  private lane(lane: Lane, chords: Chord[], s: Ticks, e: Ticks, before: (t: Ticks) => void): void {
+  /** One voice through the measure [s, e): its chords and rests between; `before(t, end)` runs ahead of each element [t, end). */
+  private lane(lane: Lane, chords: Chord[], s: Ticks, e: Ticks, before: Before): void {
     if (chords.length === 0) {
-      before(s);
+      before(s, e);
       this.out.open('note');
       this.out.empty('rest', { measure: 'yes' });
       this.out.leaf('duration', this.div(e - s));
@@ -209,7 +235,7 @@ class PartWriter {
     let t = s;
     const restTo = (to: Ticks): void => {
       for (const v of to > t ? splitDuration(to - t, this.unit) : []) {
-        before(t);
+        before(t, t + v.ticks);
         this.rest(v, lane.voice);
         t += v.ticks;
       }
@@ -251,12 +277,16 @@ class PartWriter {
         ...keys.filter((k) => k !== startKey).map((k) => ({ tick: k.tick, write: () => this.attributes(() => keyXml(out, k)) })),
         ...times.filter((t) => t !== startTime).map((t) => ({ tick: t.tick, write: () => this.attributes(() => timeXml(out, t)) })),
         ...(withTempo ? inMeasure(score.tempos).map((t) => ({ tick: t.tick, write: () => tempoXml(out, t) })) : []),
+        ...(withTempo ? inMeasure(score.chordSymbols) : []).flatMap((c) => {
+          const parsed = parseChordSymbol(c.text);
+          return parsed ? [{ tick: c.tick, offsettable: true, write: (o: XmlOut, offset: number) => harmonyXml(o, parsed, offset) }] : [];
+        }),
       ].sort((a, b) => a.tick - b.tick);
       const late: Mark[] = [];
-      const before = (t: Ticks): void => {
-        while (marks.length > 0 && marks[0]!.tick <= t) {
+      const before = (t: Ticks, end: Ticks): void => {
+        while (marks.length > 0 && (marks[0]!.tick <= t || (marks[0]!.offsettable && marks[0]!.tick < end))) {
           const mark = marks.shift()!;
-          if (mark.tick === t) mark.write(out);
+          if (mark.tick >= t) mark.write(out, this.div(mark.tick - t));
           else late.push(mark);
         }
       };
@@ -272,7 +302,7 @@ class PartWriter {
       let t = e;
       for (const mark of [...late, ...marks].sort((a, b) => b.tick - a.tick)) {
         this.backup(t - mark.tick);
-        mark.write(out);
+        mark.write(out, 0);
         t = mark.tick;
       }
       out.close('measure');
@@ -298,7 +328,7 @@ class PartWriter {
 function* scoreTimes(score: Score, spans: [Ticks, Ticks][]): Iterable<Ticks> {
   for (const [s, e] of spans) yield* [s, e];
   for (const p of score.parts) for (const n of p.notes) yield* [n.onset, n.duration];
-  for (const e of [...score.keySignatures, ...score.timeSignatures, ...score.tempos]) yield e.tick;
+  for (const e of [...score.keySignatures, ...score.timeSignatures, ...score.tempos, ...score.chordSymbols]) yield e.tick;
 }
 
 /** MusicXML 3.1 partwise text of a score. */
