@@ -1,10 +1,11 @@
 /**
  * Chord symbols as the `chord` feature reads them: root pitch class, one of
- * five qualities, and whether a seventh (or 9th, 11th, 13th) is added.
- * Understands the usual spellings ("Am7", "Bbmaj7", "F#dim", "C+", "Gsus4",
+ * five qualities, and whether a seventh (or 9th, 11th, 13th) is added. The
+ * text is parsed by the score's chord-symbol reader (score/chord-symbol.ts),
+ * which knows the usual spellings ("Am7", "Bbmaj7", "F#dim", "C+", "Gsus4",
  * "Bø", "D7/F#") and the Nottingham ABC ones ("Cd" diminished, "Ca" augmented).
  */
-import { midiOf, type Step } from '../score/index.js';
+import { midiOf, parseChordSymbol } from '../score/index.js';
 
 export const CHORD_QUALITIES = ['major', 'minor', 'diminished', 'augmented', 'suspended'] as const;
 export type ChordQuality = (typeof CHORD_QUALITIES)[number];
@@ -16,28 +17,22 @@ export interface ChordReading {
   seventh: boolean;
 }
 
-const CHORD_RE = /^([A-G])(##?|bb?|x)?([^/]*)/;
-
-function qualityOf(rest: string): ChordQuality {
-  if (/^(maj|M|Δ)/.test(rest)) return 'major';
-  if (/^(m7b5|ø)/.test(rest)) return 'diminished';
-  if (/^(min|m|-)/.test(rest)) return 'minor';
-  if (/^(dim|o|°|d)/.test(rest)) return 'diminished';
-  if (/^(aug|\+|a)/.test(rest)) return 'augmented';
-  if (/sus/.test(rest)) return 'suspended';
-  return 'major';
-}
+/** The quality of each MusicXML <kind>; kinds not listed ("other", power chords) read as major. */
+const QUALITY_OF_KIND: Record<string, ChordQuality> = {
+  minor: 'minor', 'minor-seventh': 'minor', 'minor-sixth': 'minor', 'minor-ninth': 'minor', 'minor-11th': 'minor', 'minor-13th': 'minor',
+  'major-minor': 'minor',
+  diminished: 'diminished', 'diminished-seventh': 'diminished', 'half-diminished': 'diminished',
+  augmented: 'augmented', 'augmented-seventh': 'augmented',
+  'suspended-second': 'suspended', 'suspended-fourth': 'suspended',
+};
 
 /** Read a chord symbol; undefined for "N.C." and for text that names no chord. */
 export function readChordSymbol(text: string): ChordReading | undefined {
-  const m = CHORD_RE.exec(text.trim());
-  if (!m) return undefined;
-  const acc = m[2] ?? '';
-  const alter = acc === 'x' ? 2 : acc.startsWith('#') ? acc.length : -acc.length;
-  const rest = m[3]!;
+  const chord = parseChordSymbol(text);
+  if (!chord || chord.kind === 'none') return undefined;
   return {
-    root: (midiOf({ step: m[1] as Step, alter, octave: 4 }) + 120) % 12,
-    quality: qualityOf(rest),
-    seventh: /(7|9|11|13|ø)/.test(rest),
+    root: (midiOf({ ...chord.root, octave: 4 }) + 120) % 12,
+    quality: QUALITY_OF_KIND[chord.kind] ?? 'major',
+    seventh: /(seventh|ninth|11th|13th|dominant|half-diminished|major-minor)/.test(chord.kind) || (chord.kind === 'other' && /(7|9|11|13)/.test(chord.suffix)),
   };
 }

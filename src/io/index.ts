@@ -11,4 +11,3 @@ export * from './kern.js';
 export * from './musicxml.js';
 export * from './abc.js';
 export * from './benchmark-json.js';
-export * from './chord-symbol.js';

@@ -42,7 +42,7 @@ import {
   type TimeSignatureEvent,
   type Velocity,
 } from '../score/index.js';
-import { formatChordSymbol, kindSuffix, type ChordNote } from './chord-symbol.js';
+import { formatChordSymbol, kindSuffix, type ChordNote } from '../score/index.js';
 import { attr, child, childText, childrenNamed, childrenOf, parseXml, rootElement, tagOf, textOf, type XmlNode } from './musicxml-dom.js';
 
 export interface MusicXmlReadOptions {

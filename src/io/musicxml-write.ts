@@ -30,7 +30,7 @@ import {
   type Ticks,
   type TimeSignatureEvent,
 } from '../score/index.js';
-import { parseChordSymbol, type ChordNote, type ParsedChordSymbol } from './chord-symbol.js';
+import { parseChordSymbol, type ChordNote, type ParsedChordSymbol } from '../score/index.js';
 import { FORTE_VELOCITY, MUSICXML_READ_DEFAULTS } from './musicxml-read.js';
 import { divisionUnit, splitDuration, type NoteValue } from './musicxml-notation.js';
 import { assignVoices, type Chord, type Lane } from './musicxml-voices.js';

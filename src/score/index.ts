@@ -15,3 +15,4 @@ export * from './quantize.js';
 export * from './transpose.js';
 export * from './slice.js';
 export * from './key.js';
+export * from './chord-symbol.js';

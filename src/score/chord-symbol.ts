@@ -13,7 +13,7 @@
  * maps any text to it; the MusicXML writer and reader both go through it, so a
  * chord symbol round-trips as its normalised text.
  */
-import type { Step } from '../score/index.js';
+import type { Step } from './pitch.js';
 
 /** A chord root or bass note: a step and its sharps (+) or flats (−). */
 export interface ChordNote {
