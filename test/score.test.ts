@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   barPosition, barStarts, createPart, createScore, estimateKey, intervalForSemitones, midiOf, parseInterval,
   parsePitch, pitchName, quantize, sliceBars, spellMidi, transpose, transposeChordSymbol, transposePitch,
-  TICKS_PER_QUARTER as Q, fifthsOf,
+  TICKS_PER_QUARTER as Q, fifthsOf, accidentalText, alterOfAccidental,
 } from '../src/index.js';
 
 describe('spelled pitch', () => {
@@ -15,6 +15,9 @@ describe('spelled pitch', () => {
     expect(midiOf(parsePitch('Cb4'))).toBe(59);
     expect(midiOf(parsePitch('Fx2'))).toBe(43);
     expect(() => parsePitch('H4')).toThrow(/not a pitch name/);
+    expect(Object.is(parsePitch('C4').alter, 0)).toBe(true); // never -0
+    expect(['bb', 'b', '', '#', '##', 'x'].map(alterOfAccidental)).toEqual([-2, -1, 0, 1, 2, 2]);
+    expect([-2, -1, 0, 1, 2].map(accidentalText)).toEqual(['bb', 'b', '', '#', '##']);
   });
   it('spells MIDI numbers from the key', () => {
     expect(pitchName(spellMidi(61, 0))).toBe('C#4');

@@ -5,7 +5,7 @@
  */
 import type { Split } from '../io/index.js';
 import {
-  TICKS_PER_QUARTER, barStarts, keySignatureFifths, midiOf, pitchName, stepAlterOfFifths,
+  TICKS_PER_QUARTER, accidentalText, barStarts, keySignatureFifths, midiOf, pitchName, stepAlterOfFifths,
   type KeySignatureEvent, type Midi,
 } from '../score/index.js';
 import type { CacheReport } from './cache.js';
@@ -44,7 +44,7 @@ export interface CorpusStats {
 export function keySignatureName(k: Pick<KeySignatureEvent, 'fifths' | 'mode'>): string {
   // the tonic lies as far from the signature's C as the mode's signature on C lies from C major
   const { step, alter } = stepAlterOfFifths(k.fifths - keySignatureFifths({ step: 'C', alter: 0 }, k.mode));
-  return `${step}${alter > 0 ? '#'.repeat(alter) : 'b'.repeat(-alter)} ${k.mode}`;
+  return `${step}${accidentalText(alter)} ${k.mode}`;
 }
 
 /** A record of counts, most frequent first (ties by name). */

@@ -7,7 +7,7 @@
 import { createStepContext, type AnyEncoder, type StepContext, type TrackInfo } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import {
-  barLength, estimateKey, keySignatureFifths, midiOf, modeFromName, ticksPerStep, type BPM, type Fifths, type Mode, type Score, type Step, type Steps,
+  alterOfAccidental, barLength, estimateKey, keySignatureFifths, midiOf, modeFromName, ticksPerStep, type BPM, type Fifths, type Mode, type Score, type Step, type Steps,
 } from '../score/index.js';
 
 export interface Meter {
@@ -37,7 +37,7 @@ export function parseKey(text: string): KeyChoice {
   const mode = m ? modeFromName(m[3]!) : undefined;
   if (!m || !mode) throw new MusegenError('BAD_ARGUMENT', `key "${text}" is not a key like G, Bb, "E minor", Em or "D dorian"`);
   const step = m[1]!.toUpperCase() as Step;
-  const alter = !m[2] ? 0 : m[2].startsWith('#') ? m[2].length : -m[2].length;
+  const alter = alterOfAccidental(m[2] ?? '');
   const fifths = keySignatureFifths({ step, alter }, mode);
   if (Math.abs(fifths) > 7) {
     throw new MusegenError('BAD_ARGUMENT', `key "${text}" would need ${Math.abs(fifths)} ${fifths > 0 ? 'sharps' : 'flats'}; choose its enharmonic twin`);

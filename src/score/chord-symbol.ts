@@ -13,7 +13,7 @@
  * maps any text to it; the MusicXML writer and reader both go through it, so a
  * chord symbol round-trips as its normalised text.
  */
-import type { Step } from './pitch.js';
+import { accidentalText, type Step } from './pitch.js';
 
 /** A chord root or bass note: a step and its sharps (+) or flats (−). */
 export interface ChordNote {
@@ -118,7 +118,7 @@ export function parseChordSymbol(text: string): ParsedChordSymbol | undefined {
 }
 
 /** "F#", "Bb", "C". */
-export const chordNoteName = (n: ChordNote): string => n.step + (n.alter > 0 ? '#'.repeat(n.alter) : 'b'.repeat(-n.alter));
+export const chordNoteName = (n: ChordNote): string => n.step + accidentalText(n.alter);
 
 /** Canonical text of chord-symbol parts. */
 export function formatChordSymbol(c: ParsedChordSymbol): string {

@@ -59,21 +59,30 @@ export function spellMidi(midi: Midi, keyFifths: Fifths = 0, mode: Mode = 'major
   return pitchFromFifths(f, midi);
 }
 
+/** The written accidental of an alteration: "#", "##", "b", "bb", or "" for none. */
+export function accidentalText(alter: number): string {
+  return alter > 0 ? '#'.repeat(alter) : 'b'.repeat(-alter);
+}
+
+/** The alteration of a written accidental: "#", "##" or "x", "b" or "bb", "" for none. */
+export function alterOfAccidental(text: string): number {
+  if (text === 'x') return 2;
+  return text.startsWith('#') ? text.length : -text.length + 0;
+}
+
 const PITCH_RE = /^([A-Ga-g])(#{1,2}|x|b{1,2}|-{1,2}|)(-?\d+)$/;
 
 /** Parse "C#4", "Bb3", "Ebb5", "Fx2". */
 export function parsePitch(name: string): Pitch {
   const m = PITCH_RE.exec(name.trim());
   if (!m) throw new MusegenError('BAD_ARGUMENT', `not a pitch name: "${name}" (expected e.g. C#4, Bb3)`);
-  const acc = m[2]!;
-  const alter = acc === 'x' ? 2 : acc.startsWith('#') ? acc.length : acc === '' ? 0 : -acc.length;
+  const alter = alterOfAccidental(m[2]!.replace(/-/g, 'b'));
   return { step: m[1]!.toUpperCase() as Step, alter, octave: Number(m[3]) };
 }
 
 /** "C#4", "Bb3", "C##4", "Dbb2". */
 export function pitchName(p: Pitch): string {
-  const acc = p.alter > 0 ? '#'.repeat(p.alter) : 'b'.repeat(-p.alter);
-  return `${p.step}${acc}${p.octave}`;
+  return `${p.step}${accidentalText(p.alter)}${p.octave}`;
 }
 
 export function samePitch(a: Pitch, b: Pitch): boolean {

@@ -1,5 +1,5 @@
 /** Transposition by a spelled interval: notes, key signatures and chord symbols move together. */
-import { intervalFifths, stepAlterOfFifths, fifthsOf, transposePitch, type Interval, type Step } from './pitch.js';
+import { accidentalText, alterOfAccidental, intervalFifths, stepAlterOfFifths, fifthsOf, transposePitch, type Interval, type Step } from './pitch.js';
 import type { Score } from './score.js';
 
 const ROOT_RE = /(^|\/)([A-Ga-g])(#{1,2}|b{1,2})?/g;
@@ -8,11 +8,10 @@ const ROOT_RE = /(^|\/)([A-Ga-g])(#{1,2}|b{1,2})?/g;
 export function transposeChordSymbol(text: string, iv: Interval): string {
   const d = intervalFifths(iv);
   return text.replace(ROOT_RE, (_m, pre: string, letter: string, acc: string | undefined) => {
-    const alter = acc === undefined ? 0 : acc.startsWith('#') ? acc.length : -acc.length;
+    const alter = alterOfAccidental(acc ?? '');
     const moved = stepAlterOfFifths(fifthsOf({ step: letter.toUpperCase() as Step, alter }) + d);
     const name = letter === letter.toLowerCase() ? moved.step.toLowerCase() : moved.step;
-    const accidental = moved.alter > 0 ? '#'.repeat(moved.alter) : 'b'.repeat(-moved.alter);
-    return `${pre}${name}${accidental}`;
+    return `${pre}${name}${accidentalText(moved.alter)}`;
   });
 }
 
