@@ -5,23 +5,28 @@
  *                                                                                           ├─ arrays + features + report
  *   context (meter, keys, fermatas, chords, melody) ────────────── feature rows ───────────┘
  *
- *   arrays + context ─ read tracks ─ grid notes ─ Score (maps from the context)
+ *   arrays + context ─ step rows ─ stream decoder ─ grid notes ─ Score (maps from the context)
+ *
+ * Decoding reads the arrays step by step through the same stream decoder a
+ * live generator uses (`streamDecoder`, stream.ts), so a piece decoded whole
+ * and one decoded while it is generated never differ.
  *
  * Subclasses say which parts become tracks, how a track is shaped
- * (skyline / one note per pitch), and how tracks are written to and read
- * from their arrays.
+ * (skyline / one note per pitch), how tracks are written to their arrays,
+ * and how the arrays are read back one step at a time.
  */
 import { MusegenError } from '../errors.js';
 import {
-  createPart, intervalForSemitones, midiOf, pitchName, quantize, samePitch, spellMidi, ticksPerStep, transpose,
+  intervalForSemitones, midiOf, pitchName, quantize, samePitch, spellMidi, ticksPerStep, transpose,
   type Interval, type Pitch, type Score, type Steps,
 } from '../score/index.js';
-import { contextOfQuantized, scoreShell } from './context.js';
+import { contextOfQuantized } from './context.js';
 import { featureLayout, featureRows, type FeatureLayout, type Sounding } from './features.js';
 import { ReportBuilder } from './report.js';
 import { trackCount, type EncoderSpec } from './spec.js';
+import { StreamDecoder, type GridStepReader } from './stream.js';
 import {
-  countOffGrid, fermataSpans, fitToVocabulary, fromGrid, partsOf, selectTracks, skyline, toGrid, type GridNote,
+  countOffGrid, fermataSpans, fitToVocabulary, partsOf, selectTracks, skyline, toGrid, type GridNote,
 } from './tracks.js';
 import type { Encoded, EncodedBase, StepContext } from './types.js';
 import { EventVocabulary } from './vocabulary.js';
@@ -66,8 +71,10 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
   protected abstract shape(notes: GridNote[], q: number, report: ReportBuilder): GridNote[];
   /** Write the shaped tracks into this encoding's arrays. */
   protected abstract write(tracks: GridNote[][], steps: Steps, base: EncodedBase): E;
-  /** Read the tracks back from the arrays; `steps` is their length. */
-  protected abstract read(arrays: D): { tracks: GridNote[][]; steps: Steps };
+  /** A reader of this encoding's values one step at a time (a step's tokens, or a roll row) into grid notes per track. */
+  protected abstract stepReader(context: StepContext): GridStepReader;
+  /** The arrays as steps: how many, and the values of each as the step reader takes them. */
+  protected abstract stepRows(arrays: D): { steps: Steps; row: (step: Steps) => ArrayLike<number> };
 
   /** Score → arrays, features and a report of what could not be kept. Never throws for musical content. */
   encode(score: Score): E {
@@ -95,16 +102,25 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
     return this.write(tracks, steps, { steps, context, features, featureWidth: this.featureLayout.width, report: report.build() });
   }
 
-  /** Arrays (and the context they were encoded or generated with) → Score. */
+  /** Arrays (and the context they were encoded or generated with) → Score: the stream decoder run over every step. */
   decode(arrays: D): Score {
-    const { context } = arrays;
+    const decoder = this.streamDecoder(arrays.context);
+    const { steps, row } = this.stepRows(arrays);
+    for (let s = 0; s < steps; s++) decoder.push(row(s));
+    return decoder.score();
+  }
+
+  /**
+   * A decoder that takes a piece one step at a time while it is generated — per
+   * step one token per track (event encoders, track 0 first) or one roll row —
+   * and gives the notes each step finishes; `finish()` gives those still
+   * sounding, `score()` the Score so far. Its notes are exactly `decode`'s.
+   */
+  streamDecoder(context: StepContext): StreamDecoder {
     if (context.stepsPerQuarter !== this.spec.stepsPerQuarter) {
       throw new MusegenError('BAD_ARGUMENT', `the context's grid (${context.stepsPerQuarter} steps per quarter) differs from the encoder's (${this.spec.stepsPerQuarter})`);
     }
-    const { tracks, steps } = this.read(arrays);
-    const score = scoreShell(context, steps);
-    score.parts = tracks.map((notes, i) => createPart({ ...context.tracks[i], notes: fromGrid(notes, context) }));
-    return score;
+    return new StreamDecoder(this.stepReader(context), context, this.tracks);
   }
 
   /** The feature row of one step of a context: what a sampler feeds while generating. */

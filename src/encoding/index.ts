@@ -3,6 +3,7 @@
  *
  *   Score ─ encoder.encode ─ { tokens | roll, features, context, report } ─ windows ─ typed arrays for tensors
  *   generated tokens | roll + context ─ encoder.decode ─ Score
+ *   each generated step + context ─ encoder.streamDecoder ─ the notes that step finishes (live output), Score so far
  *
  * Three encoders share one interface (`ScoreEncoder`): PianoRollEncoder
  * (steps × pitches, sustain + onset, per part or merged), MelodyEncoder
@@ -26,4 +27,5 @@ export * from './pianoroll.js';
 export * from './melody.js';
 export * from './voices.js';
 export * from './from-spec.js';
+export * from './stream.js';
 export * from './windows.js';

@@ -13,6 +13,8 @@
  * A track holds one note per pitch at a time: a note starting while its
  * pitch sounds (a unison of two merged parts) is counted in the report.
  * Decoding reads values ≥ 0.5 as on, and spells pitches in the key in force.
+ * It reads row by row (`streamDecoder`): a note ends at the first row where
+ * its pitch is off or struck again.
  *
  * @example
  *   const enc = new PianoRollEncoder({ parts: [0, 1, 2, 3], lowest: 36, highest: 81 });
@@ -24,8 +26,9 @@ import { lastAtOrBefore } from './context.js';
 import { ScoreEncoder } from './encoder.js';
 import type { ReportBuilder } from './report.js';
 import { specOf, type EncoderOptions, type PianoRollSpec } from './spec.js';
+import type { GridStepReader } from './stream.js';
 import { oneNotePerPitch, type GridNote } from './tracks.js';
-import type { DecodableRoll, EncodedBase, EncodedRoll } from './types.js';
+import type { DecodableRoll, EncodedBase, EncodedRoll, StepContext } from './types.js';
 
 /** A value at or above this reads as "on" when decoding. */
 export const ROLL_THRESHOLD = 0.5;
@@ -76,31 +79,59 @@ export class PianoRollEncoder extends ScoreEncoder<PianoRollSpec, EncodedRoll, D
     return { kind: 'roll', ...base, width: this.width, roll };
   }
 
-  protected read(arrays: DecodableRoll): { tracks: GridNote[][]; steps: number } {
-    const { roll, context } = arrays;
+  protected stepReader(context: StepContext): GridStepReader {
+    return new RollStepReader(this, context);
+  }
+
+  protected stepRows(arrays: DecodableRoll): { steps: number; row: (step: number) => Float32Array } {
+    const { roll } = arrays;
     const steps = ScoreEncoder.lengthOf(roll.length, this.width, 'roll');
-    const on = (s: number, col: number): boolean => roll[s * this.width + col]! >= ROLL_THRESHOLD;
-    const tracks: GridNote[][] = [];
-    for (let t = 0; t < this.tracks; t++) {
-      const notes: GridNote[] = [];
-      for (let midi = this.spec.lowest; midi <= this.spec.highest; midi++) {
-        const sustain = this.column(t, 0, midi);
-        const onset = this.spec.onsets ? this.column(t, 1, midi) : -1;
-        let open: GridNote | undefined;
-        for (let s = 0; s < steps; s++) {
-          if (!on(s, sustain)) {
-            open = undefined;
-          } else if (open && !(onset >= 0 && on(s, onset))) {
-            open.end = s + 1;
-          } else {
-            const key = lastAtOrBefore(context.keySignatures, s);
-            open = { pitch: spellMidi(midi, key?.fifths, key?.mode), step: s, end: s + 1, fermata: false };
-            notes.push(open);
-          }
+    return { steps, row: (s) => roll.subarray(s * this.width, (s + 1) * this.width) };
+  }
+}
+
+/**
+ * A roll read one row at a time: per track and pitch the note sounding, which
+ * goes on while its sustain value is on and no onset strikes it again; a new
+ * note is spelled in the key in force at its step.
+ */
+class RollStepReader implements GridStepReader {
+  readonly width: number;
+  /** Per (track, pitch), the note sounding: index track × pitches + (midi − lowest). */
+  private readonly open: (GridNote | undefined)[];
+
+  constructor(
+    private readonly encoder: PianoRollEncoder,
+    private readonly context: StepContext,
+  ) {
+    this.width = encoder.width;
+    this.open = new Array<GridNote | undefined>(encoder.tracks * encoder.rollShape.pitches).fill(undefined);
+  }
+
+  read(row: ArrayLike<number>, step: number, ended: (track: number, note: GridNote) => void): void {
+    const { lowest, highest, onsets } = this.encoder.spec;
+    const { pitches } = this.encoder.rollShape;
+    const on = (col: number): boolean => row[col]! >= ROLL_THRESHOLD;
+    for (let t = 0; t < this.encoder.tracks; t++) {
+      for (let midi = lowest; midi <= highest; midi++) {
+        const i = t * pitches + (midi - lowest);
+        const open = this.open[i];
+        if (!on(this.encoder.column(t, 0, midi))) {
+          if (open) ended(t, open);
+          this.open[i] = undefined;
+        } else if (open && !(onsets && on(this.encoder.column(t, 1, midi)))) {
+          open.end = step + 1;
+        } else {
+          if (open) ended(t, open);
+          const key = lastAtOrBefore(this.context.keySignatures, step);
+          this.open[i] = { pitch: spellMidi(midi, key?.fifths, key?.mode), step, end: step + 1, fermata: false };
         }
       }
-      tracks.push(notes);
     }
-    return { tracks, steps };
+  }
+
+  sounding(visit: (track: number, note: GridNote) => void): void {
+    const { pitches } = this.encoder.rollShape;
+    this.open.forEach((n, i) => n && visit(Math.floor(i / pitches), n));
   }
 }

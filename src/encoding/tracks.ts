@@ -141,19 +141,22 @@ export function fermataSpans(tracks: readonly GridNote[][]): StepContext['fermat
   return [...ends].sort((a, b) => a[0] - b[0]).map(([step, end]) => ({ step, end }));
 }
 
-/** Score notes of grid notes; a note gets a fermata when one starts at its step in the context. */
+/** Score notes of grid notes, sorted; a note gets a fermata when one starts at its step in the context. */
 export function fromGrid(notes: readonly GridNote[], context: StepContext): Note[] {
+  return sortNotes(notes.map(gridToNote(context)));
+}
+
+/** The Score note of one grid note in a context: what `fromGrid` maps (the stream decoder too). */
+export function gridToNote(context: StepContext): (n: GridNote) => Note {
   const q = ticksPerStep(context.stepsPerQuarter);
   const fermataAt = new Set(context.fermatas.map((f) => f.step));
-  return sortNotes(
-    notes.map((n) => ({
-      pitch: n.pitch,
-      onset: n.step * q,
-      duration: (n.end - n.step) * q,
-      velocity: DECODED_VELOCITY,
-      ...(fermataAt.has(n.step) ? { fermata: true } : {}),
-    })),
-  );
+  return (n) => ({
+    pitch: n.pitch,
+    onset: n.step * q,
+    duration: (n.end - n.step) * q,
+    velocity: DECODED_VELOCITY,
+    ...(fermataAt.has(n.step) ? { fermata: true } : {}),
+  });
 }
 
 /** Velocity of decoded notes: encodings do not keep dynamics. */
