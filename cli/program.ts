@@ -4,13 +4,12 @@
  * `main` as values (one line on stderr, exit 2) instead of exiting.
  */
 import { Command } from 'commander';
-import { BACKEND_NAMES } from '../src/index.js';
+import { BACKEND_NAMES, packageVersion } from '../src/index.js';
 import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { registerTrainCommand } from './commands/train.js';
 import { reportError, EXIT, type ExitCode } from './exit.js';
-import { packageVersion } from './version.js';
 
 export function createProgram(): Command {
   const program = new Command('musegen')

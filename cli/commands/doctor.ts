@@ -4,11 +4,12 @@
  * model and what it is, the cache folder. A table, or JSON with --json.
  */
 import type { Command } from 'commander';
-import { backendReport, defaultCacheDir, errorMessage, readModelFolder, type BackendProbe, type ModelMeta } from '../../src/index.js';
+import {
+  backendReport, bundledModelPath, defaultCacheDir, errorMessage, folderSource, kernels, modelKind, packageRoot, packageVersion, readModelFolder,
+  type BackendProbe, type ModelMeta,
+} from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { section, table } from '../format.js';
-import { packageRoot, packageVersion } from '../version.js';
-import { bundledModelDir } from './sample.js';
 
 interface BundledModel {
   path: string;
@@ -23,11 +24,11 @@ interface BundledModel {
 }
 
 async function bundledModel(): Promise<BundledModel> {
-  const path = bundledModelDir();
+  const path = bundledModelPath();
   const none = { kind: null, encoder: null, hyper: null, metrics: null, savedAt: null };
   let meta: ModelMeta;
   try {
-    meta = (await readModelFolder(path)).meta;
+    meta = (await readModelFolder(folderSource(path))).meta;
   } catch (e) {
     const absent = (e as { code?: string }).code === 'NOT_FOUND';
     return { path, present: !absent, problem: absent ? null : errorMessage(e), ...none };
@@ -40,12 +41,16 @@ function describeModel(m: BundledModel): string {
   if (!m.present) return `none (${m.path} is absent)`;
   if (m.problem) return `does not load: ${m.problem}`;
   const enc = m.encoder as { encoding?: string; spelled?: boolean; features?: { name: string }[] } | null;
-  const lstm = m.hyper?.lstm as { layers?: number; units?: number } | undefined;
+  let what: string;
+  try {
+    what = modelKind(m.kind!).describe(m.hyper ?? {});
+  } catch (e) {
+    what = `${m.kind} (${errorMessage(e)})`;
+  }
   const encoding = `${enc?.encoding ?? '?'}${enc?.spelled ? ' (spelled)' : ''}`;
   const features = enc?.features?.length ? ` + ${enc.features.map((f) => f.name).join(', ')}` : '';
-  const size = lstm ? ` ${lstm.layers}×${lstm.units}` : '';
   const nll = typeof m.metrics?.validNll === 'number' ? `, valid NLL ${m.metrics.validNll.toFixed(3)}` : '';
-  return `${m.kind}${size} over ${encoding}${features}${nll} (saved ${m.savedAt || '?'}; ${m.path})`;
+  return `${what} over ${encoding}${features}${nll} (saved ${m.savedAt || '?'}; ${m.path})`;
 }
 
 export function registerDoctorCommand(program: Command): void {
@@ -61,6 +66,7 @@ export function registerDoctorCommand(program: Command): void {
         musegen: { version: packageVersion(), root: packageRoot() },
         node: { version: process.version, platform: `${process.platform} ${process.arch}` },
         backend: inUse,
+        kernels: kernels().name,
         backends,
         bundledModel: model,
         cacheDir: defaultCacheDir(),
@@ -76,6 +82,7 @@ export function registerDoctorCommand(program: Command): void {
           ['node', `${report.node.version} (${report.node.platform})`],
           ['package', report.musegen.root ?? '?'],
           ['bundled model', describeModel(model)],
+          ['kernels', report.kernels],
           ['cache', report.cacheDir],
         ]),
         '\n',

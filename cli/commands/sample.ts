@@ -8,15 +8,14 @@
  *
  * With -n above 1 the pieces go to files only: -o names them, numbered.
  */
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  MusegenError, checkSamplingOptions, loadGenerator, parseKey, parseMeter, readScoreFile, samplePieces, writeFileAtomic, writerNamed,
+  MusegenError, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, samplePieces, writeFileAtomic, writerNamed,
   type KeyChoice, type Meter, type SampledPiece,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { decimal, optionParser, wholeNumber } from '../options.js';
-import { packageRoot } from '../version.js';
 
 interface SampleCliOptions {
   model?: string;
@@ -37,11 +36,6 @@ interface SampleCliOptions {
 }
 
 const FORMAT_OF_EXTENSION: Record<string, string> = { '.mid': 'midi', '.midi': 'midi', '.musicxml': 'musicxml', '.xml': 'musicxml' };
-
-/** The bundled model's folder (it may be absent). */
-export function bundledModelDir(): string {
-  return join(packageRoot() ?? process.cwd(), 'models', 'default');
-}
 
 function formatFor(output: string | undefined, format: string | undefined): string {
   if (format) return writerNamed(format).name; // refuses unknown names, listing the known
@@ -90,8 +84,8 @@ export function registerSampleCommand(program: Command): void {
         if (format === 'midi' && process.stdout.isTTY) throw new MusegenError('BAD_ARGUMENT', 'refusing to write MIDI to a terminal; redirect (> out.mid) or use -o');
       }
       await startBackend(cmd);
-      const modelDir = opts.model ?? bundledModelDir();
-      const { generator } = await loadGenerator(modelDir).catch((e: unknown) => {
+      const modelDir = opts.model ?? bundledModelPath();
+      const { generator } = await loadGenerator(folderSource(modelDir)).catch((e: unknown) => {
         if (!opts.model && e instanceof MusegenError && e.code === 'NOT_FOUND') {
           throw new MusegenError('NOT_FOUND', `no bundled model at ${modelDir}; train one (musegen train corpus/) and pass --model`);
         }

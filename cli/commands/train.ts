@@ -1,14 +1,16 @@
 /**
- * `musegen train <paths...>`: load a corpus, train an LSTM generator on it
- * and write the model folder (default ./musegen-model). Progress bars on
+ * `musegen train <paths...>`: load a corpus, train a generator of any
+ * registered kind on it (--kind: lstm, ngram) and write the model folder
+ * (default ./musegen-model). Each kind's options (--units, --order…) come
+ * from its registry entry. Progress bars on
  * stderr (loading, encoding, each epoch with its loss and ETA), one line per
  * epoch; the result as JSON on stdout with --json. Ctrl-C stops after the
  * batch in progress, writes a checkpoint and exits 130; --resume goes on.
  */
 import type { Command } from 'commander';
 import {
-  ENCODING_CHOICES, LSTM_DEFAULTS, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
-  savedCorpusPaths, train,
+  ENCODING_CHOICES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
+  savedCorpusPaths, standardEvaluation, train,
   type PartChoice, type TrainEvent, type TrainOptionsInput, type TrainResult,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
@@ -29,9 +31,7 @@ interface TrainCliOptions {
   stepsPerQuarter?: number;
   range?: [number, number];
   part?: PartChoice;
-  units: number;
-  layers: number;
-  dropout: number;
+  kind: string;
   seqLen: number;
   hop?: number;
   epochs: number;
@@ -113,7 +113,7 @@ function summary(r: TrainResult): string {
 export function registerTrainCommand(program: Command): void {
   const command = program
     .command('train')
-    .description('train an LSTM generator on files and folders of music')
+    .description('train a generator (an LSTM, or an n-gram baseline) on files and folders of music')
     .argument('[paths...]', 'music files and folders (with --resume: default, the paths it started on)')
     .option('-o, --output <dir>', 'model folder to write', DEFAULT_OUTPUT)
     .option('--encoding <name>', `${ENCODING_CHOICES.join(' | ')}`, optionParser(parseEncodingChoice), 'melody')
@@ -121,9 +121,13 @@ export function registerTrainCommand(program: Command): void {
     .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
     .option('--range <low..high>', 'pitches kept, e.g. C3..C7 or 48..96 (default: the encoding\'s)', optionParser(parsePitchRange))
     .option('--part <n|merged>', 'melody: the part whose top voice is the melody (default 0)', optionParser(partChoice))
-    .option('--units <n>', 'units per LSTM layer', optionParser(wholeNumber), LSTM_DEFAULTS.units)
-    .option('--layers <n>', 'LSTM layers', optionParser(wholeNumber), LSTM_DEFAULTS.layers)
-    .option('--dropout <rate>', 'dropout after each LSTM layer', optionParser(decimal), LSTM_DEFAULTS.dropout)
+    .option('--kind <name>', `model kind: ${modelKinds().map((k) => `${k.name} (${k.description})`).join('; ')}`, optionParser((t) => modelKind(t).name), modelKinds()[0]!.name);
+  for (const kind of modelKinds()) {
+    for (const o of kind.options) {
+      command.option(`--${o.name} <${o.type === 'whole' ? 'n' : 'x'}>`, `${kind.name}: ${o.description} (default: ${o.default})`, optionParser(o.type === 'whole' ? wholeNumber : decimal));
+    }
+  }
+  command
     .option('--seq-len <steps>', 'steps per training sequence', optionParser(wholeNumber), TRAIN_DEFAULTS.seqLen)
     .option('--hop <steps>', 'steps between sequence starts (default: --seq-len ÷ 4)', optionParser(wholeNumber))
     .option('--epochs <n>', 'passes over the training sequences, at most', optionParser(wholeNumber), TRAIN_DEFAULTS.epochs)
@@ -148,7 +152,8 @@ export function registerTrainCommand(program: Command): void {
       encoder: encoderSpecFor({
         encoding: opts.encoding, features: opts.features, stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
       }),
-      lstm: { units: opts.units, layers: opts.layers, dropout: opts.dropout },
+      kind: opts.kind,
+      model: Object.fromEntries(modelKinds().flatMap((k) => k.options).filter((o) => given(o.name)).map((o) => [o.name, (opts as unknown as Record<string, number>)[o.name]])),
       seqLen: opts.seqLen, ...(opts.hop !== undefined ? { hop: opts.hop } : {}), epochs: opts.epochs, batch: opts.batch,
       learningRate: opts.lr, lrDecay: opts.lrDecay, patience: opts.patience, clipNorm: opts.clipNorm, transpose: opts.transpose,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
@@ -169,7 +174,7 @@ export function registerTrainCommand(program: Command): void {
     let result: TrainResult;
     try {
       result = await train(corpus, {
-        output: opts.output, options, resume: opts.resume, force: opts.force, onEvent, signal: abort.signal,
+        output: opts.output, options, resume: opts.resume, force: opts.force, onEvent, signal: abort.signal, evaluation: standardEvaluation,
         ...(opts.resume && given('epochs') ? { epochs: opts.epochs } : {}),
         ...(opts.resume && given('patience') ? { patience: opts.patience } : {}),
       });

@@ -29,3 +29,4 @@ export * from './voices.js';
 export * from './from-spec.js';
 export * from './stream.js';
 export * from './windows.js';
+export * from './sequences.js';

@@ -1,7 +1,8 @@
 /**
  * What an autoregressive model reads and predicts at each position of an
- * encoded piece — one layout shared by training (whole batches) and sampling
- * (one position at a time), so the two never disagree.
+ * encoded piece — the one home of a model's input/target layout, shared by
+ * training and evaluation (whole batches) and sampling (one position at a
+ * time, each finished step decoded at once), so they never disagree.
  *
  *   events (melody, voice streams): position p = step·tracks + track (streams interleaved step by step)
  *     input p  = one-hot(token p−1; START at p = 0) ⊕ features of p's step ⊕ one-hot(track of p) if tracks > 1
@@ -15,12 +16,13 @@
  * `spelling` describes the music itself, so its columns come from the step
  * before: the last step whose notes are all known.
  */
-import type { Pitch } from '../score/index.js';
-import {
-  FIRST_PITCH_TOKEN, REST, lastAtOrBefore,
-  type AnyEncoder, type Encoded, type EncodedEvents, type EncodedRoll, type EventVocabulary, type StepContext,
-} from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
+import type { Pitch, Score } from '../score/index.js';
+import { lastAtOrBefore } from './context.js';
+import type { AnyEncoder } from './from-spec.js';
+import type { StreamDecoder, TrackNote } from './stream.js';
+import type { Encoded, EncodedEvents, EncodedRoll, StepContext } from './types.js';
+import { FIRST_PITCH_TOKEN, REST, type EventVocabulary } from './vocabulary.js';
 
 /** A piece made ready for batches: its targets and per-step condition rows. */
 export interface PreparedPiece {
@@ -32,6 +34,12 @@ export interface PreparedPiece {
   roll: Float32Array | null;
   /** Feature rows per step [steps, featureWidth], `spelling` already moved one step later. */
   cond: Float32Array;
+}
+
+/** Where a window starts: a piece's index in a list of prepared pieces, and a position in it. */
+export interface WindowStart {
+  piece: number;
+  start: number;
 }
 
 /** Where a window of a batch starts: a prepared piece and a position in it. */
@@ -221,9 +229,10 @@ export function layoutFor(encoder: AnyEncoder): SequenceLayout {
 }
 
 /**
- * What generating has produced so far, position by position, and the feature
+ * What generating has produced so far, position by position: the feature
  * row each next position reads (from the context, and for `spelling` from
- * the pitches sounding at the last complete step).
+ * the pitches sounding at the last complete step), and the notes each
+ * complete step finishes (the encoder's stream decoder).
  */
 export class GenerationState {
   /** Next position to generate. */
@@ -231,6 +240,9 @@ export class GenerationState {
   /** Per track, the pitch sounding at the current step so far / at the last complete step. */
   private sounding: (Pitch | undefined)[];
   private soundingBefore: (Pitch | undefined)[];
+  private readonly decoder: StreamDecoder;
+  /** The values of the step being generated (one token per track; a roll row arrives whole). */
+  private readonly stepValues: Int32Array;
 
   constructor(
     private readonly encoder: AnyEncoder,
@@ -242,6 +254,8 @@ export class GenerationState {
     }
     this.sounding = new Array<Pitch | undefined>(perStep).fill(undefined);
     this.soundingBefore = [...this.sounding];
+    this.decoder = encoder.streamDecoder(context);
+    this.stepValues = new Int32Array(perStep);
   }
 
   /** The step of the next position. */
@@ -254,23 +268,39 @@ export class GenerationState {
     return this.encoder.featureRow(this.context, this.step, this.soundingBefore);
   }
 
-  /** Record an event token for the next position (the sounding pitch follows note-ons, holds and rests). */
-  pushToken(token: number, vocabulary: EventVocabulary): void {
+  /**
+   * Record an event token for the next position (the sounding pitch follows
+   * note-ons, holds and rests); returns the notes finished once its step is complete.
+   */
+  pushToken(token: number, vocabulary: EventVocabulary): TrackNote[] {
     vocabulary.check(token);
     const track = this.position % this.perStep;
     if (token === REST) this.sounding[track] = undefined;
     else if (token >= FIRST_PITCH_TOKEN) this.sounding[track] = vocabulary.pitchOf(token, lastAtOrBefore(this.context.keySignatures, this.step));
     // HOLD: the pitch sounding goes on (after a rest, the rest goes on)
-    this.advance();
+    this.stepValues[track] = token;
+    return this.advance(this.stepValues);
   }
 
-  /** Record a roll row for the next step. */
-  pushRow(): void {
-    this.advance();
+  /** Record a roll row for the next step; returns the notes it finished. */
+  pushRow(row: Float32Array): TrackNote[] {
+    return this.advance(row);
   }
 
-  private advance(): void {
+  /** End the piece: the notes still sounding, closed at the last complete step. */
+  finish(): TrackNote[] {
+    return this.decoder.finish();
+  }
+
+  /** The Score generated so far (what the encoder's `decode` gives for the same arrays). */
+  score(): Score {
+    return this.decoder.score();
+  }
+
+  private advance(values: ArrayLike<number>): TrackNote[] {
     this.position++;
-    if (this.position % this.perStep === 0) this.soundingBefore = [...this.sounding];
+    if (this.position % this.perStep !== 0) return [];
+    this.soundingBefore = [...this.sounding];
+    return this.decoder.push(values);
   }
 }

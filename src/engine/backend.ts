@@ -1,5 +1,5 @@
 /**
- * Choosing the TensorFlow.js backend at start, best first:
+ * @node-only Choosing the TensorFlow.js backend at start, best first:
  *
  *   node-gpu (@tensorflow/tfjs-node-gpu, CUDA) → node (@tensorflow/tfjs-node,
  *   native CPU) → wasm (@tensorflow/tfjs-backend-wasm, SIMD) → cpu (pure JS)
@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { MusegenError, errorMessage } from '../errors.js';
-import { installKernelFixes } from './kernels.js';
+import { installKernelFixes } from './wasm-matmul.js';
 
 /** A backend the user can ask for; 'auto' takes the best that loads. */
 export type BackendName = 'node-gpu' | 'node' | 'wasm' | 'cpu';

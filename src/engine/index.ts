@@ -1,20 +1,22 @@
 /**
- * engine — TensorFlow.js for musegen: choose the backend, fast layers and
- * kernel fixes, training steps, and models on disk. Knows nothing of music.
+ * engine — TensorFlow.js for musegen, knowing nothing of music: fast layers
+ * and the kernel boundary they call through, the optimizer, initialisers,
+ * shared losses, seeded streams, and model folders as bytes.
  *
- *   initBackend() ─► LstmModel.create() ─► Trainer.step(() => model.loss(batch, targets))
- *                                     └─► saveLstmModel(dir) ─► loadLstmStepper(dir) ─► stepper.step(token) → logits
+ *   lstmSequence ─► kernels() (JavaScript + tf.matMul / WebAssembly SIMD mat-vec; native where installed)
+ *   Trainer.step(() => loss) ─► clipped Adam
+ *   model ─ encodeModelFolder ─► files;  ModelSource (folder, HTTP) ─ readModelFolder ─► meta + weights
  *
- * Sequences cross this room as typed arrays (class indices, targets) or
- * tensors (features); models cross it as folders (model.json + weights.bin +
- * musegen.json).
+ * This index is browser-safe (no node:*); engine/node.ts adds what needs
+ * Node: choosing the backend (native packages, wasm files on disk) and
+ * model folders on disk.
  */
-export * from './backend.js';
 export * from './random.js';
+export * from './activations.js';
 export { lstmSequence, type LayerInput, type LstmSequenceOptions, type LstmWeights } from './lstm-layer.js';
-export * from './lstm-model.js';
-export * from './lstm-stepper.js';
+export * from './kernels.js';
+export { pad4, type MatvecMemory } from './simd-matvec.js';
+export * from './losses.js';
 export * from './optimizer.js';
 export * from './model-folder.js';
-export * from './lstm-io.js';
-export * from './layers-io.js';
+export * from './http-source.js';

@@ -2,32 +2,33 @@
  * A model on disk is a folder:
  *
  *   model.json     TF.js model: Keras topology + weights manifest (loads in a browser with tf.loadLayersModel)
- *   weights.bin    the weights, float32, in manifest order
+ *   weights.bin    the weights, float32 / int32 little-endian, in manifest order
  *   musegen.json   format version, generator kind, encoder spec, hyper-parameters, corpus digest, metrics
  *
- * Writing is atomic: everything goes into a temporary folder beside the
- * target, which is then renamed into place (an existing model is renamed
- * aside first and removed last). Reading checks every part and throws one
- * MusegenError with one clear line for whatever is wrong. The files are
- * written with tf.io's own encoders, not model.save('file://'), which exists
- * only with tfjs-node.
+ * This file turns a model into those files' bytes and back, wherever the
+ * bytes live: a `ModelSource` reads one file by name — from a folder
+ * (`folderSource` in folder.ts, Node), over HTTP (`httpModelSource`, a
+ * browser or Node), or from memory. Reading checks every part and throws one
+ * MusegenError with one clear line for whatever is wrong. No tensors are made:
+ * weights come back as typed arrays.
+ *
+ *   model ─ encodeModelFolder ─► files ─ writeModelFolder (Node, atomic) ─► folder
+ *   folder / URL ─ ModelSource ─ readModelFolder ─► meta + weights by name
  */
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { MusegenError, errorMessage } from '../errors.js';
 
 /** The musegen.json format this code writes and reads. */
 export const MODEL_FORMAT = 1;
 
-const META_FILE = 'musegen.json';
-const MODEL_FILE = 'model.json';
-const WEIGHTS_FILE = 'weights.bin';
+export const META_FILE = 'musegen.json';
+export const MODEL_FILE = 'model.json';
+export const WEIGHTS_FILE = 'weights.bin';
 
 /** Contents of musegen.json. */
 export interface ModelMeta {
   format: number;
-  /** Generator kind ('lstm', 'conv', 'vae', …). */
+  /** Generator kind ('lstm', 'ngram', 'conv', 'vae', …): the registry entry that loads it. */
   kind: string;
   /** The encoder's spec, opaque to the engine. */
   encoder: unknown;
@@ -42,29 +43,64 @@ export interface ModelMeta {
 /** What the caller supplies; format and savedAt are filled in. */
 export type ModelMetaInput = Pick<ModelMeta, 'kind' | 'encoder' | 'hyper'> & Partial<Pick<ModelMeta, 'corpus' | 'metrics'>>;
 
+/** A stored array: its shape and values (float32 or int32). */
+export interface StoredArray {
+  shape: number[];
+  values: Float32Array | Int32Array;
+}
+
+/** Stored arrays by name, in the order they are written. */
+export type NamedArrays = Map<string, StoredArray>;
+
+/** Where a model folder's files are read from. */
+export interface ModelSource {
+  /** Where it is, for messages: a folder path or a URL. */
+  readonly location: string;
+  /**
+   * The bytes of one file of the folder, or null when the folder has no such
+   * file. Throws MusegenError when the folder itself is missing or unreadable.
+   */
+  read(file: string): Promise<Uint8Array | null>;
+}
+
 /** A model folder's contents in memory. */
 export interface ModelFolder {
+  /** Where it was read from (the source's location), for messages. */
+  location: string;
   meta: ModelMeta;
-  /** TF.js model artifacts: topology (null for weights only), weight specs and data. */
+  /** The Keras topology from model.json; null for weights only. */
+  topology: object | null;
+  /** Every stored array, by name. */
+  weights: NamedArrays;
+  /** The same as TF.js model artifacts, for tf.loadLayersModel(tf.io.fromMemory(…)). */
   artifacts: tf.io.ModelArtifacts & { weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer };
 }
 
-export interface WriteFolderOptions {
-  /**
-   * Write more into the new folder before it replaces the old one (e.g. a
-   * training checkpoint), so that everything in it changes at once.
-   */
-  extra?: (temp: string) => Promise<void>;
+/** What a model folder is made of. */
+export interface ModelContents {
+  meta: ModelMetaInput;
+  topology: object | null;
+  weights: NamedArrays;
 }
 
-/** Write a model folder atomically, replacing an existing model folder at `dir`. */
-export async function writeModelFolder(
-  dir: string,
-  model: { meta: ModelMetaInput; topology: object | null; weights: { name: string; tensor: tf.Tensor }[] },
-  options: WriteFolderOptions = {},
-): Promise<void> {
-  await checkReplaceable(dir);
-  const { data, specs } = await tf.io.encodeWeights(model.weights);
+const BYTES_PER: Record<string, number> = { float32: 4, int32: 4 };
+
+/** The files of a model folder (name → bytes), ready to be written. */
+export function encodeModelFolder(model: ModelContents): Map<string, Uint8Array> {
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  let bytes = 0;
+  for (const [name, a] of model.weights) {
+    const size = a.shape.reduce((x, y) => x * y, 1);
+    if (size !== a.values.length) throw new MusegenError('INTERNAL', `weight ${name} has ${a.values.length} values for shape [${a.shape}]`);
+    specs.push({ name, shape: a.shape, dtype: a.values instanceof Int32Array ? 'int32' : 'float32' });
+    bytes += a.values.byteLength;
+  }
+  const data = new Uint8Array(bytes);
+  let at = 0;
+  for (const a of model.weights.values()) {
+    data.set(new Uint8Array(a.values.buffer, a.values.byteOffset, a.values.byteLength), at);
+    at += a.values.byteLength;
+  }
   const meta: ModelMeta = {
     format: MODEL_FORMAT,
     kind: model.meta.kind,
@@ -81,57 +117,40 @@ export async function writeModelFolder(
     modelTopology: model.topology,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
   };
-  const tag = `${process.pid}-${Date.now().toString(36)}`;
-  const temp = join(dirname(dir), `.${basename(dir)}.tmp-${tag}`);
-  const old = join(dirname(dir), `.${basename(dir)}.old-${tag}`);
-  try {
-    await mkdir(temp, { recursive: true });
-    await writeSynced(join(temp, WEIGHTS_FILE), new Uint8Array(data as ArrayBuffer));
-    await writeSynced(join(temp, MODEL_FILE), JSON.stringify(modelJson));
-    await writeSynced(join(temp, META_FILE), JSON.stringify(meta, null, 2) + '\n');
-    await options.extra?.(temp);
-    const existed = await exists(dir);
-    if (existed) await rename(dir, old);
-    try {
-      await rename(temp, dir);
-    } catch (e) {
-      if (existed) await rename(old, dir);
-      throw e;
-    }
-    if (existed) await rm(old, { recursive: true, force: true });
-  } catch (e) {
-    await rm(temp, { recursive: true, force: true });
-    if (e instanceof MusegenError) throw e;
-    throw new MusegenError('UNREADABLE', `cannot write the model: ${errorMessage(e)}`, dir, { cause: e });
-  }
+  const text = new TextEncoder();
+  return new Map([
+    [WEIGHTS_FILE, data],
+    [MODEL_FILE, text.encode(JSON.stringify(modelJson))],
+    [META_FILE, text.encode(JSON.stringify(meta, null, 2) + '\n')],
+  ]);
 }
 
 /** Read and check a model folder. Throws MusegenError (NOT_FOUND, BAD_MODEL, INCOMPATIBLE_MODEL). */
-export async function readModelFolder(dir: string): Promise<ModelFolder> {
-  const info = await stat(dir).catch(() => null);
-  if (!info) throw new MusegenError('NOT_FOUND', 'no such model folder', dir);
-  if (!info.isDirectory()) throw new MusegenError('BAD_MODEL', 'not a model folder (a model is a folder holding musegen.json, model.json and weights)', dir);
-  const meta = checkMeta(await readJson(dir, META_FILE, 'not a musegen model (no musegen.json)'), dir);
-  const modelJson = (await readJson(dir, MODEL_FILE, 'model.json is missing')) as {
+export async function readModelFolder(source: ModelSource): Promise<ModelFolder> {
+  const where = source.location;
+  const meta = checkMeta(await readJson(source, META_FILE, 'not a musegen model (no musegen.json)'), where);
+  const modelJson = (await readJson(source, MODEL_FILE, 'model.json is missing')) as {
     modelTopology?: object | null;
     weightsManifest?: { paths?: unknown; weights?: unknown }[];
   };
   const manifest = modelJson.weightsManifest;
   if (!Array.isArray(manifest) || manifest.some((g) => !Array.isArray(g.paths) || !Array.isArray(g.weights))) {
-    throw new MusegenError('BAD_MODEL', 'model.json has no valid weightsManifest', dir);
+    throw new MusegenError('BAD_MODEL', 'model.json has no valid weightsManifest', where);
   }
   const weightSpecs = manifest.flatMap((g) => g.weights as tf.io.WeightsManifestEntry[]);
-  const expected = weightSpecs.reduce((n, s) => n + specBytes(s, dir), 0);
+  const expected = weightSpecs.reduce((n, s) => n + specBytes(s, where), 0);
   const parts: Uint8Array[] = [];
   for (const path of manifest.flatMap((g) => g.paths as string[])) {
-    if (typeof path !== 'string' || basename(path) !== path) throw new MusegenError('BAD_MODEL', `model.json names an unsafe weights path '${String(path)}'`, dir);
-    parts.push(await readFile(join(dir, path)).catch(() => {
-      throw new MusegenError('BAD_MODEL', `weights file ${path} is missing`, dir);
-    }));
+    if (typeof path !== 'string' || !/^[\w.-]+$/.test(path) || path.startsWith('.')) {
+      throw new MusegenError('BAD_MODEL', `model.json names an unsafe weights path '${String(path)}'`, where);
+    }
+    const bytes = await source.read(path);
+    if (!bytes) throw new MusegenError('BAD_MODEL', `weights file ${path} is missing`, where);
+    parts.push(bytes);
   }
   const total = parts.reduce((n, p) => n + p.length, 0);
   if (total !== expected) {
-    throw new MusegenError('BAD_MODEL', `weights hold ${total} bytes but model.json describes ${expected} (corrupt or truncated)`, dir);
+    throw new MusegenError('BAD_MODEL', `weights hold ${total} bytes but model.json describes ${expected} (corrupt or truncated)`, where);
   }
   const weightData = new Uint8Array(total);
   let at = 0;
@@ -139,79 +158,64 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
     weightData.set(p, at);
     at += p.length;
   }
-  return { meta, artifacts: { modelTopology: modelJson.modelTopology ?? undefined, weightSpecs, weightData: weightData.buffer } };
+  const weights: NamedArrays = new Map();
+  at = 0;
+  for (const s of weightSpecs) {
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    const bytes = weightData.slice(at, at + size * 4); // a copy: aligned, and owned by the array
+    weights.set(s.name, { shape: [...s.shape], values: s.dtype === 'int32' ? new Int32Array(bytes.buffer) : new Float32Array(bytes.buffer) });
+    at += size * 4;
+  }
+  const topology = modelJson.modelTopology ?? null;
+  return { location: where, meta, topology, weights, artifacts: { modelTopology: topology ?? undefined, weightSpecs, weightData: weightData.buffer } };
 }
 
-/** The weights of a folder as float arrays with their shapes, by name (no tensors kept). */
-export function decodeWeightArrays(folder: ModelFolder, dir: string): Map<string, { shape: number[]; values: Float32Array }> {
-  let tensors: tf.NamedTensorMap;
-  try {
-    tensors = tf.io.decodeWeights(folder.artifacts.weightData, folder.artifacts.weightSpecs);
-  } catch (e) {
-    throw new MusegenError('BAD_MODEL', `weights do not decode: ${errorMessage(e)}`, dir);
-  }
-  const out = new Map<string, { shape: number[]; values: Float32Array }>();
-  for (const [name, t] of Object.entries(tensors)) {
-    out.set(name, { shape: t.shape, values: Float32Array.from(t.dataSync() as ArrayLike<number>) });
-    t.dispose();
+/** The float weights a model needs, by name and shape; throws BAD_MODEL naming the first missing or misshapen one. */
+export function requireWeights(folder: ModelFolder, needed: { name: string; shape: number[] }[]): Map<string, Float32Array> {
+  const where = folder.location;
+  const out = new Map<string, Float32Array>();
+  for (const { name, shape } of needed) {
+    const w = folder.weights.get(name);
+    if (!w) throw new MusegenError('BAD_MODEL', `weight ${name} is missing from model.json`, where);
+    if (w.shape.join(',') !== shape.join(',') || !(w.values instanceof Float32Array)) {
+      throw new MusegenError('BAD_MODEL', `weight ${name} is [${w.shape}] but the hyper-parameters in musegen.json need [${shape}] (float32)`, where);
+    }
+    out.set(name, w.values);
   }
   return out;
 }
 
-async function readJson(dir: string, file: string, missing: string): Promise<unknown> {
-  const text = await readFile(join(dir, file), 'utf8').catch(() => {
-    throw new MusegenError('BAD_MODEL', missing, dir);
-  });
+async function readJson(source: ModelSource, file: string, missing: string): Promise<unknown> {
+  const bytes = await source.read(file);
+  if (!bytes) throw new MusegenError('BAD_MODEL', missing, source.location);
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
-    throw new MusegenError('BAD_MODEL', `${file} is corrupt (${errorMessage(e)})`, dir);
+    throw new MusegenError('BAD_MODEL', `${file} is corrupt (${errorMessage(e)})`, source.location);
   }
 }
 
-function checkMeta(raw: unknown, dir: string): ModelMeta {
-  if (typeof raw !== 'object' || raw === null) throw new MusegenError('BAD_MODEL', 'musegen.json is not an object', dir);
+function checkMeta(raw: unknown, where: string): ModelMeta {
+  if (typeof raw !== 'object' || raw === null) throw new MusegenError('BAD_MODEL', 'musegen.json is not an object', where);
   const m = raw as Partial<ModelMeta>;
-  if (!Number.isInteger(m.format)) throw new MusegenError('BAD_MODEL', 'musegen.json has no format version', dir);
+  if (!Number.isInteger(m.format)) throw new MusegenError('BAD_MODEL', 'musegen.json has no format version', where);
   if (m.format !== MODEL_FORMAT) {
     throw new MusegenError('INCOMPATIBLE_MODEL',
-      `model was saved by musegen format ${m.format}; this musegen reads format ${MODEL_FORMAT} — retrain or upgrade`, dir);
+      `model was saved by musegen format ${m.format}; this musegen reads format ${MODEL_FORMAT} — retrain or upgrade`, where);
   }
-  if (typeof m.kind !== 'string' || !m.kind) throw new MusegenError('BAD_MODEL', "musegen.json has no generator 'kind'", dir);
-  if (typeof m.hyper !== 'object' || m.hyper === null) throw new MusegenError('BAD_MODEL', "musegen.json has no 'hyper' parameters", dir);
+  if (typeof m.kind !== 'string' || !m.kind) throw new MusegenError('BAD_MODEL', "musegen.json has no generator 'kind'", where);
+  if (typeof m.hyper !== 'object' || m.hyper === null) throw new MusegenError('BAD_MODEL', "musegen.json has no 'hyper' parameters", where);
   return {
     format: m.format, kind: m.kind, encoder: m.encoder ?? null, hyper: m.hyper, corpus: m.corpus ?? null,
     metrics: m.metrics ?? {}, savedAt: typeof m.savedAt === 'string' ? m.savedAt : '',
   };
 }
 
-function specBytes(s: tf.io.WeightsManifestEntry, dir: string): number {
-  const size = Array.isArray(s.shape) ? s.shape.reduce((a, b) => a * b, 1) : NaN;
-  const bytesPer = ({ float32: 4, int32: 4, bool: 1 } as Record<string, number>)[s.dtype];
-  if (!Number.isInteger(size) || size < 0 || !bytesPer || s.quantization) {
-    throw new MusegenError('BAD_MODEL', `model.json describes weight '${String(s.name)}' in a form musegen does not read`, dir);
+function specBytes(s: tf.io.WeightsManifestEntry, where: string): number {
+  const size = Array.isArray(s.shape) && s.shape.every((d) => Number.isInteger(d) && d >= 0) ? s.shape.reduce((a, b) => a * b, 1) : NaN;
+  const bytesPer = BYTES_PER[s.dtype];
+  if (!Number.isInteger(size) || !bytesPer || s.quantization || typeof s.name !== 'string') {
+    throw new MusegenError('BAD_MODEL', `model.json describes weight '${String(s.name)}' in a form musegen does not read`, where);
   }
   return size * bytesPer;
-}
-
-/** Refuse to replace anything but a model folder or an empty folder. */
-async function checkReplaceable(dir: string): Promise<void> {
-  const info = await stat(dir).catch(() => null);
-  if (!info) return;
-  const ok = info.isDirectory() && ((await readdir(dir)).length === 0 || (await exists(join(dir, META_FILE))));
-  if (!ok) throw new MusegenError('BAD_ARGUMENT', 'exists and is not a musegen model folder; not replacing it', dir);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => null)) !== null;
-}
-
-async function writeSynced(path: string, data: string | Uint8Array): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,4 +1,11 @@
-/** The installed musegen's root folder and version, from its package.json (found above this file, in the source tree or in dist/). */
+/**
+ * @node-only The installed musegen: its root folder and version, from its
+ * package.json (found above this file, in the source tree or in dist/), and
+ * the model it ships, so that an installed package finds its bundled model.
+ *
+ * @example
+ *   const { generator } = await loadGenerator(folderSource(bundledModelPath()));
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,4 +41,9 @@ export function packageVersion(): string {
 export function packageRoot(): string | null {
   found ??= findPackage();
   return found?.root ?? null;
+}
+
+/** The folder of the model the package ships (models/default under the package root; it may be absent). */
+export function bundledModelPath(): string {
+  return join(packageRoot() ?? process.cwd(), 'models', 'default');
 }

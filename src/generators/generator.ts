@@ -1,20 +1,26 @@
 /**
- * The one interface every generator offers the sampler and the CLI: its
- * kind, its encoder, its hyper-parameters, and generation sessions.
+ * What every generator is, and the capabilities a model declares, as
+ * magenta.js's models expose what they can do:
  *
- *   generator.session(context) ─► logits() ─► sampler picks ─► push(choice) ─► logits() …
+ *   Generator           kind · encoder · hyper-parameters · dispose()      every model
+ *   ├ leftToRight       session(context): logits() ─► sampler picks ─► push(choice) ─► …   LSTM, n-gram
+ *   ├ infill            a partly known piece + a mask ─► distributions for the unknown cells (Gibbs, accompaniment)
+ *   ├ latent            encode(piece) ─► z;  decode(z) ─► piece
+ *   └ trainable         loss on a batch · a learner · weights to save and restore   (what the trainer needs)
  *
- * A session generates one piece position by position over a context (meter,
- * key, fermatas: what the feature channels read): event models give logits
- * over the vocabulary for the next token, roll models independent logits for
- * each value of the next step's row. A primer is pushed the same way, its
- * logits ignored. Generators that make a whole piece at once (convolutional,
- * VAE) will add their own method beside `session`.
+ * A capability is an object the generator holds or lacks: callers ask
+ * `if (generator.leftToRight)`, never which concrete model it is. A session
+ * generates one piece position by position over a context (meter, key,
+ * fermatas: what the feature channels read): event models give logits over
+ * the vocabulary for the next token, roll models independent logits for each
+ * value of the next step's row. A primer is pushed the same way, its logits
+ * ignored; each push returns the notes that it finished (incremental decoding).
  */
-import type { AnyEncoder, StepContext } from '../encoding/index.js';
+import type { AnyEncoder, EncodedEvents, SequenceBatch, StepContext, StreamDecoder, TrackNote } from '../encoding/index.js';
+import type { ModelContents, NamedArrays, Seed } from '../engine/index.js';
 
-/** The generator kinds this musegen knows ('conv' and 'vae' are to come). */
-export type GeneratorKind = 'lstm';
+/** A Score, as the encoding's decoders make it (generators see scores only through encoding). */
+type Score = ReturnType<StreamDecoder['score']>;
 
 /** Generating token streams (melody, voice streams interleaved step by step). */
 export interface EventSession {
@@ -25,8 +31,12 @@ export interface EventSession {
   readonly position: number;
   /** Logits over the vocabulary for the next position. */
   logits(): Float32Array;
-  /** The token chosen for the next position (sampled, or from a primer). */
-  push(token: number): void;
+  /** The token chosen for the next position (sampled, or from a primer); the notes it finished. */
+  push(token: number): TrackNote[];
+  /** End the piece: the notes still sounding, closed at the last step. */
+  finish(): TrackNote[];
+  /** The piece so far as a Score (after `finish`, the whole piece). */
+  score(): Score;
 }
 
 /** Generating a piano roll, one row per step. */
@@ -38,20 +48,101 @@ export interface RollSession {
   readonly position: number;
   /** Independent logits (sigmoid) for each value of the next row. */
   logits(): Float32Array;
-  /** The row chosen for the next step (0/1 values). */
-  push(row: Float32Array): void;
+  /** The row chosen for the next step (0/1 values); the notes it finished. */
+  push(row: Float32Array): TrackNote[];
+  /** End the piece: the notes still sounding, closed at the last step. */
+  finish(): TrackNote[];
+  /** The piece so far as a Score (after `finish`, the whole piece). */
+  score(): Score;
 }
 
 export type GenerationSession = EventSession | RollSession;
 
+/** Generating left to right, one position after another. */
+export interface LeftToRight {
+  /** Start a piece over `context`. One session at a time: a new one ends the last. */
+  session(context: StepContext): GenerationSession;
+}
+
+/**
+ * A piece of which some cells are known, as event tokens per track
+ * ([tracks, steps], the encoder's layout), and which cells to fill.
+ */
+export interface InfillRequest {
+  piece: Pick<EncodedEvents, 'tokens' | 'tracks' | 'steps'>;
+  context: StepContext;
+  /** [tracks, steps]: 1 where the cell is unknown. */
+  mask: Uint8Array;
+}
+
+/** Filling the unknown cells of a piece (Coconet's task). */
+export interface Infill {
+  /** Probabilities over the vocabulary for every cell, [tracks, steps, vocabulary]; known cells are given back as one-hot. */
+  distributions(request: InfillRequest): Float32Array;
+}
+
+/** A latent space of pieces (MusicVAE's task). */
+export interface Latent {
+  /** Size of z. */
+  readonly size: number;
+  /** The mean of q(z | piece) for each piece. */
+  encode(pieces: readonly EncodedEvents[]): Float32Array[];
+  /** Tokens [tracks, steps] decoded from z over a context. */
+  decode(z: Float32Array, context: StepContext, options?: { temperature?: number; seed?: Seed }): Int32Array;
+}
+
+/** What a learner is told at each step. */
+export interface LearnStep {
+  /** Seeds what is random in this step (dropout masks), so a resumed run repeats it. */
+  seed: Seed;
+}
+
+/** What moves a model's weights, batch by batch: Adam over tf.Variables, or counting. */
+export interface Learner {
+  /** Learn from one batch; its mean loss per target. */
+  step(batch: SequenceBatch, step: LearnStep): number;
+  /** The step size now; the trainer's schedule lowers it on plateaus. Models that count ignore it. */
+  learningRate: number;
+  /** The learner's own state (Adam's moments) to checkpoint; empty for none. */
+  state(): Promise<NamedArrays>;
+  /** Restore a state from `state()` before the first step. Throws MusegenError('BAD_MODEL') when it does not fit. */
+  restore(state: NamedArrays): Promise<void>;
+  dispose(): void;
+}
+
+export interface LearnerOptions {
+  learningRate: number;
+  /** Gradient clipping (global norm). */
+  clipNorm: number;
+}
+
+/** What the trainer needs of a model. */
+export interface Trainable {
+  /** Mean loss per target of a batch, learning nothing (validation). */
+  loss(batch: SequenceBatch): number;
+  learner(options: LearnerOptions): Learner;
+  /** The current weights by name (copies): the best epoch's are kept with these. */
+  weights(): NamedArrays;
+  /** The model folder's contents with these weights (default: the current ones). */
+  contents(weights?: NamedArrays): Pick<ModelContents, 'topology' | 'weights'> & { hyper: Record<string, unknown> };
+  /** Passes over the data that teach it all it can learn (counting models: 1); absent: as many as asked. */
+  readonly passes?: number;
+  /** How the model's loss is named in plots ("LSTM 2×256"). */
+  readonly title: string;
+}
+
 export interface Generator {
-  readonly kind: GeneratorKind;
+  /** The registry's name for it, saved in musegen.json. */
+  readonly kind: string;
   /** Encodes primers and decodes what is generated. */
   readonly encoder: AnyEncoder;
   /** As saved in musegen.json. */
   readonly hyper: Record<string, unknown>;
-  /** Start a piece over `context`. One session at a time: a new one ends the last. */
-  session(context: StepContext): GenerationSession;
+  readonly leftToRight?: LeftToRight;
+  readonly infill?: Infill;
+  readonly latent?: Latent;
+  /** Present when the generator was made or loaded to train. */
+  readonly trainable?: Trainable;
   /** Free what the generator holds (tensors). */
   dispose(): void;
 }

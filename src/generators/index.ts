@@ -1,19 +1,24 @@
 /**
- * generators — the models behind one `Generator` interface (generator.ts):
- * its encoder, hyper-parameters, and sessions that generate a piece position
- * by position (logits → the sampler's choice → push).
+ * generators — the models, behind one `Generator` interface and the
+ * capabilities each declares (generator.ts): left to right (sessions:
+ * logits → the sampler's choice → push), infill, latent, and trainable (a
+ * loss on a batch, a learner, weights) for the one trainer.
  *
- *   encoded pieces ─ sequences.ts (inputs, targets, batches) ─ LstmGenerator.loss ─► training
- *   context ─ generator.session ─ logits ⇄ choices ─► tokens / roll ─ encoder.decode ─► Score
+ *   encoding's sequence layout ─ batches ─► trainable.learner.step ─► weights ─► model folder contents
+ *   context ─ leftToRight.session ─ logits ⇄ choices ─► notes as they finish ─► Score
+ *   model folder (any ModelSource) ─ loadGenerator ─ registry by kind ─► Generator
  *
- * Here: the sequence layout shared by training and sampling, the stacked
- * LSTM (events with softmax, piano rolls with sigmoid), loading by kind,
- * and an n-gram Markov model over tokens (markov.ts), the baseline every
- * neural generator must beat. Convolutional and VAE generators are to come behind the same interface.
- * Imports engine and encoding; never reads a file itself (the engine does).
+ * Kinds: 'lstm' (stacked LSTM, lstm*.ts) and 'ngram' (the n-gram Markov
+ * model, markov.ts + ngram.ts); a new kind registers itself (registry.ts).
+ * Imports engine and encoding; never reads a file itself (a ModelSource does).
  */
 export * from './generator.js';
-export * from './sequences.js';
+export * from './registry.js';
+export * from './session.js';
+export * from './lstm-model.js';
+export * from './lstm-stepper.js';
+export * from './lstm-folder.js';
 export * from './lstm.js';
-export * from './load.js';
 export * from './markov.js';
+export * from './ngram.js';
+export * from './load.js';

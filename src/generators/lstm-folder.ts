@@ -1,5 +1,5 @@
 /**
- * Saving and loading LSTM models as model folders (see model-folder.ts).
+ * An LSTM model as a model folder's contents (see engine/model-folder.ts).
  *
  * The architecture goes into musegen.json as `hyper.lstm`; model.json holds
  * the equivalent stock Keras model (LSTM layers with return_sequences, a
@@ -7,75 +7,27 @@
  * `tf.loadLayersModel` in a browser gives the same predictions from the same
  * weights.
  *
- *   save: LstmModel ──► Keras names + topology ──► folder
- *   load: folder ──► checks ──► LstmModel (training) or LstmStepper (sampling)
+ *   save: LstmModel weights ──► Keras names + topology ──► contents
+ *   load: folder ──► hyper.lstm checked ──► weights checked ──► config + weights
  */
 import * as tf from '@tensorflow/tfjs';
+import { requireWeights, type ModelFolder } from '../engine/index.js';
 import { MusegenError, errorMessage } from '../errors.js';
-import { LstmModel, checkLstmConfig, layerName, weightShapes, type LstmModelConfig, type NamedWeight } from './lstm-model.js';
-import { LstmStepper } from './lstm-stepper.js';
-import { decodeWeightArrays, readModelFolder, writeModelFolder, type ModelMeta, type ModelMetaInput, type WriteFolderOptions } from './model-folder.js';
-import type { Seed } from './random.js';
+import { checkLstmConfig, layerName, weightShapes, type LstmModelConfig } from './lstm-model.js';
 
-/**
- * Save a model; `meta.hyper` is stored with the architecture added as
- * `hyper.lstm`. `extraWeights` are stored beside the model's (e.g. optimizer
- * state in a checkpoint); `options.extra` writes more files into the folder.
- */
-export async function saveLstmModel(
-  dir: string, model: LstmModel, meta: ModelMetaInput,
-  options: WriteFolderOptions & { extraWeights?: NamedWeight[] } = {},
-): Promise<void> {
-  await writeModelFolder(dir, {
-    meta: { ...meta, hyper: { ...meta.hyper, lstm: model.config } },
-    topology: kerasTopology(model.config),
-    weights: [...model.namedWeights(), ...(options.extraWeights ?? [])],
-  }, options);
-}
-
-/** A stored weight that is not the model's (saved with `extraWeights`). */
-export type StoredArray = { shape: number[]; values: Float32Array };
-
-/** Load a saved LSTM model for training or evaluation, with any extra weights stored beside it. */
-export async function loadLstmModel(
-  dir: string, options: { seed?: Seed } = {},
-): Promise<{ model: LstmModel; meta: ModelMeta; extraWeights: Map<string, StoredArray> }> {
-  const { config, weights, meta, extraWeights } = await readLstmFolder(dir);
-  return { model: LstmModel.fromWeights(config, weights, options), meta, extraWeights };
-}
-
-/** Load a saved LSTM model straight into a sampling stepper (no tensors kept). */
-export async function loadLstmStepper(dir: string): Promise<{ stepper: LstmStepper; meta: ModelMeta }> {
-  const { config, weights, meta } = await readLstmFolder(dir);
-  return { stepper: new LstmStepper(config, weights), meta };
-}
-
-async function readLstmFolder(dir: string): Promise<{
-  config: LstmModelConfig; weights: Map<string, Float32Array>; meta: ModelMeta; extraWeights: Map<string, StoredArray>;
-}> {
-  const folder = await readModelFolder(dir);
+/** The configuration and weights of a folder holding an LSTM model. Throws MusegenError('BAD_MODEL'). */
+export function readLstmFolder(folder: ModelFolder): { config: LstmModelConfig; weights: Map<string, Float32Array> } {
   const raw = folder.meta.hyper.lstm as LstmModelConfig | undefined;
   if (typeof raw !== 'object' || raw === null) {
-    throw new MusegenError('BAD_MODEL', `not an LSTM model (musegen.json: kind '${folder.meta.kind}', no hyper.lstm)`, dir);
+    throw new MusegenError('BAD_MODEL', `not an LSTM model (musegen.json: kind '${folder.meta.kind}', no hyper.lstm)`, folder.location);
   }
   let config: LstmModelConfig;
   try {
     config = checkLstmConfig(raw, 'BAD_MODEL');
   } catch (e) {
-    throw new MusegenError('BAD_MODEL', `hyper.lstm in musegen.json: ${errorMessage(e).replace(/^LSTM model: /, '')}`, dir);
+    throw new MusegenError('BAD_MODEL', `hyper.lstm in musegen.json: ${errorMessage(e).replace(/^LSTM model: /, '')}`, folder.location);
   }
-  const arrays = decodeWeightArrays(folder, dir);
-  const weights = new Map<string, Float32Array>();
-  for (const { name, shape } of weightShapes(config)) {
-    const w = arrays.get(name);
-    if (!w) throw new MusegenError('BAD_MODEL', `weight ${name} is missing from model.json`, dir);
-    if (w.shape.join(',') !== shape.join(',')) {
-      throw new MusegenError('BAD_MODEL', `weight ${name} is [${w.shape}] but the hyper-parameters in musegen.json need [${shape}]`, dir);
-    }
-    weights.set(name, w.values);
-    arrays.delete(name);
-  }
-  return { config, weights, meta: folder.meta, extraWeights: arrays };
+  return { config, weights: requireWeights(folder, weightShapes(config)) };
 }
 
 /** The Keras Sequential model equivalent to an LSTM model, as model.json's modelTopology. */

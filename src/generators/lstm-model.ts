@@ -24,9 +24,11 @@
  *   model.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
+import {
+  createRng, glorotUniform, lstmSequence, orthogonal, randomSeed, sigmoidCrossEntropy, softmaxCrossEntropy, weightedMean,
+  type LayerInput, type LstmWeights, type Rng, type Seed,
+} from '../engine/index.js';
 import { MusegenError } from '../errors.js';
-import { lstmSequence, type LayerInput, type LstmWeights } from './lstm-layer.js';
-import { createRng, glorotUniform, orthogonal, randomSeed, type Rng, type Seed } from './random.js';
 
 export interface LstmModelConfig {
   /** 'one-hot': inputs are class indices below inputSize; 'dense': feature vectors of inputSize. */
@@ -189,38 +191,18 @@ export class LstmModel {
   /** Mean cross-entropy of the targets (weighted by targets.weights), a scalar. */
   loss(input: SequenceInput, targets: SequenceTargets, options: ForwardOptions = {}): tf.Scalar {
     const { batch, steps } = input;
-    const rows = batch * steps;
     const C = this.config.outputSize;
     return tf.tidy(() => {
       const logits = this.logits(input, options);
       let perStep: tf.Tensor1D;
       if (this.config.output === 'softmax') {
-        if (!targets.classes || targets.classes.length !== rows) {
-          throw new MusegenError('BAD_ARGUMENT', `loss: expected ${rows} target classes, got ${targets.classes?.length ?? 0}`);
-        }
-        const oneHot = new Float32Array(rows * C);
-        const classes = toTimeMajor(targets.classes, batch, steps, 1);
-        for (let r = 0; r < rows; r++) {
-          const c = classes[r];
-          if (!(c >= 0 && c < C)) throw new MusegenError('BAD_ARGUMENT', `loss: target class ${c} outside 0..${C - 1}`);
-          oneHot[r * C + c] = 1;
-        }
-        perStep = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.tensor2d(oneHot, [rows, C])), 1)) as tf.Tensor1D;
+        if (!targets.classes) throw new MusegenError('BAD_ARGUMENT', `loss: expected ${batch * steps} target classes, got 0`);
+        perStep = softmaxCrossEntropy(logits, toTimeMajor(targets.classes, batch, steps, 1));
       } else {
-        if (!targets.multiHot || targets.multiHot.length !== rows * C) {
-          throw new MusegenError('BAD_ARGUMENT', `loss: expected ${rows * C} multi-hot targets, got ${targets.multiHot?.length ?? 0}`);
-        }
-        const y = tf.tensor2d(toTimeMajor(targets.multiHot, batch, steps, C), [rows, C]);
-        // max(x, 0) − x·y + log(1 + e^−|x|), averaged over the outputs.
-        const bce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, y)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
-        perStep = tf.mean<tf.Tensor1D>(bce, 1);
+        if (!targets.multiHot) throw new MusegenError('BAD_ARGUMENT', `loss: expected ${batch * steps * C} multi-hot targets, got 0`);
+        perStep = sigmoidCrossEntropy(logits, toTimeMajor(targets.multiHot, batch, steps, C));
       }
-      if (!targets.weights) return tf.mean(perStep);
-      if (targets.weights.length !== rows) throw new MusegenError('BAD_ARGUMENT', `loss: expected ${rows} step weights, got ${targets.weights.length}`);
-      const w = toTimeMajor(targets.weights, batch, steps, 1);
-      const total = w.reduce((a, b) => a + b, 0);
-      if (!(total > 0)) throw new MusegenError('BAD_ARGUMENT', 'loss: every step has weight 0');
-      return tf.div(tf.sum(tf.mul(perStep, tf.tensor1d(w))), total);
+      return weightedMean(perStep, targets.weights && toTimeMajor(targets.weights, batch, steps, 1));
     });
   }
 

@@ -15,10 +15,9 @@
  *   let token = start;
  *   for (let i = 0; i < 256; i++) token = sample(stepper.step(token));
  */
+import { kernels, pad4, sigmoid, tanh, type MatvecMemory } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
 import { layerName, weightShapes, type LstmModel, type LstmModelConfig } from './lstm-model.js';
-import { createMatvecMemory, pad4, type MatvecMemory } from './simd-matvec.js';
-import { sigmoid, tanh } from './activations.js';
 
 /** The recurrent state: h and c of each layer, [units] each. */
 export interface LstmState {
@@ -64,7 +63,7 @@ export class LstmStepper {
     const inputRows = (l: number) => (l > 0 ? Hp : pad4(oneHot ? featureSize : inputSize));
     let floats = (oneHot ? inputSize * G : 0) + G + Hp * Cp + 2 * Cp + 16;
     for (let l = 0; l < layers; l++) floats += (inputRows(l) + Hp) * G + G + 2 * (inputRows(l) + Hp) + H + 16;
-    const mem = (this.mem = createMatvecMemory(floats));
+    const mem = (this.mem = kernels().matvecMemory(floats));
     const put = (at: number, data: Float32Array, cols: number, stride = cols) => {
       for (let r = 0; r < data.length / cols; r++) mem.f32.set(data.subarray(r * cols, (r + 1) * cols), at + r * stride);
     };

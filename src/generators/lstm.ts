@@ -1,26 +1,30 @@
 /**
  * The stacked LSTM generator (MelodyRNN-like), over any encoder: event
  * streams with a softmax output, piano rolls with a sigmoid output.
+ * Registered as the kind 'lstm': left to right, trainable by gradients.
  *
  *   token p−1 (one-hot) ⊕ features of p ─► LSTM × layers (dropout) ─► dense ─► logits of p
  *
- * Training runs the engine's LstmModel over batches from sequences.ts;
- * sampling runs its LstmStepper one position at a time, fed the same inputs.
+ * Training runs LstmModel over batches from the encoding's sequence layout
+ * (Adam through engine's Trainer); sampling runs an LstmStepper one position
+ * at a time, fed the same inputs by a layout session.
  *
  * @example
  *   const gen = LstmGenerator.create(new MelodyEncoder({ features: ['beat'] }), { units: 128 }, { seed: 1 });
- *   const loss = gen.loss(layout.batch(windows, 64), { training: true });
- *   const session = gen.session(createStepContext());   // logits() / push(token)
+ *   const learner = gen.trainable.learner({ learningRate: 1e-3, clipNorm: 5 });
+ *   learner.step(gen.layout.batch(windows, 64), { seed: 7 });
+ *   const session = gen.leftToRight.session(createStepContext());   // logits() / push(token)
  */
 import * as tf from '@tensorflow/tfjs';
-import { encoderFromSpec, type AnyEncoder, type StepContext } from '../encoding/index.js';
-import {
-  LstmModel, LstmStepper, loadLstmModel, loadLstmStepper, saveLstmModel,
-  type LstmModelConfig, type ModelMeta, type ModelMetaInput, type NamedWeight, type Seed, type StoredArray, type WriteFolderOptions,
-} from '../engine/index.js';
+import { SEQUENCE_SCHEMES, layoutFor, type AnyEncoder, type SequenceBatch, type SequenceLayout, type StepContext } from '../encoding/index.js';
+import { Trainer, type ModelFolder, type NamedArrays, type Seed } from '../engine/index.js';
 import { MusegenError, errorMessage } from '../errors.js';
-import type { EventSession, GenerationSession, Generator, RollSession } from './generator.js';
-import { EventLayout, GenerationState, SEQUENCE_SCHEMES, layoutFor, type SequenceBatch, type SequenceLayout } from './sequences.js';
+import type { GenerationSession, Generator, LearnStep, Learner, LearnerOptions, LeftToRight, Trainable } from './generator.js';
+import { kerasTopology, readLstmFolder } from './lstm-folder.js';
+import { LstmModel, type LstmModelConfig } from './lstm-model.js';
+import { LstmStepper } from './lstm-stepper.js';
+import { registerKind, type KindOptions, type ModelKind } from './registry.js';
+import { checkSequence, layoutSession } from './session.js';
 
 /** The architecture a user chooses. */
 export interface LstmOptions {
@@ -33,11 +37,13 @@ export interface LstmOptions {
 
 export const LSTM_DEFAULTS: Readonly<LstmOptions> = { units: 128, layers: 2, dropout: 0.2 };
 
-export class LstmGenerator implements Generator {
+export class LstmGenerator implements Generator, LeftToRight {
   readonly kind = 'lstm';
   readonly layout: SequenceLayout;
+  readonly leftToRight: LeftToRight = this;
+  readonly trainable?: Trainable;
   /** The sampling stepper, made from the model's weights when first needed. */
-  private stepper: LstmStepper | null;
+  private readonly stepper: LstmStepper | null;
 
   private constructor(
     readonly encoder: AnyEncoder,
@@ -49,53 +55,30 @@ export class LstmGenerator implements Generator {
     this.layout = layoutFor(encoder);
     this.stepper = stepper;
     const want = this.layout.sizes;
-    const have = config;
-    const fits = (['input', 'inputSize', 'featureSize', 'outputSize', 'output'] as const).every((k) => want[k] === have[k]);
+    const fits = (['input', 'inputSize', 'featureSize', 'outputSize', 'output'] as const).every((k) => want[k] === config[k]);
     if (!fits) {
-      throw new MusegenError('BAD_MODEL', `the LSTM's sizes (input ${have.inputSize}+${have.featureSize}, output ${have.outputSize}) do not fit its encoder (input ${want.inputSize}+${want.featureSize}, output ${want.outputSize})`);
+      throw new MusegenError('BAD_MODEL', `the LSTM's sizes (input ${config.inputSize}+${config.featureSize}, output ${config.outputSize}) do not fit its encoder (input ${want.inputSize}+${want.featureSize}, output ${want.outputSize})`);
     }
+    if (model) this.trainable = new LstmTraining(model, this.hyper, encoder.spec.encoding);
   }
 
   /** A new, untrained generator. */
-  static create(encoder: AnyEncoder, options: Partial<LstmOptions> = {}, init: { seed?: Seed } = {}): LstmGenerator {
+  static create(encoder: AnyEncoder, options: Partial<LstmOptions> = {}, init: { seed?: Seed } = {}): LstmGenerator & { trainable: Trainable } {
     const { units, layers, dropout } = { ...LSTM_DEFAULTS, ...options };
     const model = LstmModel.create({ ...layoutFor(encoder).sizes, units, layers, dropout }, init);
-    return new LstmGenerator(encoder, model.config, model, null);
+    return new LstmGenerator(encoder, model.config, model, null) as LstmGenerator & { trainable: Trainable };
   }
 
-  /** Load a model folder to sample from (no tensors kept). */
-  static async load(dir: string): Promise<{ generator: LstmGenerator; meta: ModelMeta }> {
-    const { stepper, meta } = await loadLstmStepper(dir);
-    return { generator: LstmGenerator.checked(dir, meta, (encoder) => new LstmGenerator(encoder, stepper.config, null, stepper)), meta };
-  }
-
-  /** Load a model folder to train on, with the extra weights stored beside it (a checkpoint's optimizer state). */
-  static async loadTrainable(dir: string, init: { seed?: Seed } = {}): Promise<{ generator: LstmGenerator; meta: ModelMeta; extraWeights: Map<string, StoredArray> }> {
-    const { model, meta, extraWeights } = await loadLstmModel(dir, init);
+  /** From a model folder: to sample (a stepper, no tensors kept) or to train (the model's variables). */
+  static fromFolder(folder: ModelFolder, encoder: AnyEncoder, init: { train: boolean; seed?: Seed }): LstmGenerator {
+    checkSequence(folder.meta.hyper, layoutFor(encoder), folder.location);
+    const { config, weights } = readLstmFolder(folder);
+    const model = init.train ? LstmModel.fromWeights(config, weights, init) : null;
     try {
-      return { generator: LstmGenerator.checked(dir, meta, (encoder) => new LstmGenerator(encoder, model.config, model, null)), meta, extraWeights };
+      return new LstmGenerator(encoder, config, model, model ? null : new LstmStepper(config, weights));
     } catch (e) {
-      model.dispose();
-      throw e;
-    }
-  }
-
-  private static checked(dir: string, meta: ModelMeta, make: (encoder: AnyEncoder) => LstmGenerator): LstmGenerator {
-    if (meta.kind !== 'lstm') throw new MusegenError('UNSUPPORTED', `a '${meta.kind}' model, not an LSTM`, dir);
-    let encoder: AnyEncoder;
-    try {
-      encoder = encoderFromSpec(meta.encoder);
-    } catch (e) {
-      throw new MusegenError('BAD_MODEL', `musegen.json: ${errorMessage(e)}`, dir);
-    }
-    const scheme = SEQUENCE_SCHEMES[layoutFor(encoder).output];
-    if (meta.hyper.sequence !== scheme) {
-      throw new MusegenError('INCOMPATIBLE_MODEL', `trained on sequences '${String(meta.hyper.sequence)}'; this musegen reads '${scheme}' — retrain or upgrade`, dir);
-    }
-    try {
-      return make(encoder);
-    } catch (e) {
-      throw new MusegenError('BAD_MODEL', errorMessage(e), dir);
+      model?.dispose();
+      throw e instanceof MusegenError && e.file ? e : new MusegenError('BAD_MODEL', errorMessage(e), folder.location);
     }
   }
 
@@ -104,92 +87,113 @@ export class LstmGenerator implements Generator {
     return { sequence: SEQUENCE_SCHEMES[this.layout.output], units, layers, dropout };
   }
 
-  /** The model being trained; throws for a generator loaded only to sample. */
-  get trainable(): LstmModel {
-    if (!this.model) throw new MusegenError('INTERNAL', 'this generator was loaded for sampling; load it with loadTrainable to train');
-    return this.model;
-  }
-
-  /** Mean cross-entropy of a batch's real positions (call inside the trainer's step or a tf.tidy). */
-  loss(batch: SequenceBatch, options: { training?: boolean } = {}): tf.Scalar {
-    const model = this.trainable;
-    const { batch: b, steps, featureColumns } = batch;
-    const features = featureColumns > 0 ? tf.tensor3d(batch.features, [b, steps, featureColumns]) : undefined;
-    return model.loss(
-      { batch: b, steps, ...(batch.indices ? { indices: batch.indices } : {}), ...(features ? { features } : {}) },
-      { ...(batch.classes ? { classes: batch.classes } : {}), ...(batch.multiHot ? { multiHot: batch.multiHot } : {}), weights: batch.weights },
-      options,
-    );
-  }
-
   session(context: StepContext): GenerationSession {
     const stepper = this.model ? LstmStepper.fromModel(this.model) : this.stepper!;
-    stepper.reset();
-    const { layout } = this;
-    const state = new GenerationState(this.encoder, context, layout.perStep);
-    let logits: Float32Array | null = null;
-    if (layout instanceof EventLayout) {
-      let previous = layout.start;
-      const session: EventSession = {
-        output: 'events',
-        tracks: layout.perStep,
-        get position() {
-          return state.position;
-        },
-        logits: () => (logits ??= stepper.step(previous, layout.condAt(state.featureRow(), state.position))),
-        push: (token) => {
-          session.logits();
-          state.pushToken(token, layout.vocabulary);
-          previous = token;
-          logits = null;
-        },
-      };
-      return session;
-    }
-    let previous: Float32Array | null = null;
-    const session: RollSession = {
-      output: 'roll',
-      width: layout.width,
-      get position() {
-        return state.position;
-      },
-      logits: () => (logits ??= stepper.step(layout.inputAt(previous, state.featureRow()))),
-      push: (row) => {
-        if (row.length !== layout.width) throw new MusegenError('BAD_ARGUMENT', `a roll row has ${layout.width} values, not ${row.length}`);
-        session.logits();
-        state.pushRow();
-        previous = row;
-        logits = null;
-      },
-    };
-    return session;
-  }
-
-  /** The current weights, by Keras name (copies). */
-  weights(): Map<string, Float32Array> {
-    return new Map(this.trainable.namedWeights().map(({ name, tensor }) => [name, Float32Array.from(tensor.dataSync() as Float32Array)]));
-  }
-
-  /**
-   * Save as a model folder (see engine/model-folder.ts): the current weights,
-   * or `options.weights` (e.g. the best epoch's); extra weights and files ride
-   * along in the same atomic write.
-   */
-  async save(
-    dir: string, meta: Pick<ModelMetaInput, 'corpus' | 'metrics'> & { hyper?: Record<string, unknown> },
-    options: WriteFolderOptions & { extraWeights?: NamedWeight[]; weights?: Map<string, Float32Array> } = {},
-  ): Promise<void> {
-    const model = options.weights ? LstmModel.fromWeights(this.config, options.weights) : this.trainable;
-    try {
-      await saveLstmModel(dir, model, {
-        kind: this.kind, encoder: this.encoder.spec, hyper: { ...this.hyper, ...meta.hyper }, corpus: meta.corpus ?? null, metrics: meta.metrics ?? {},
-      }, options);
-    } finally {
-      if (model !== this.model) model.dispose();
-    }
+    return layoutSession(this.layout, this.encoder, context, {
+      reset: () => stepper.reset(),
+      event: (previous, features) => stepper.step(previous, features),
+      roll: (input) => stepper.step(input),
+    });
   }
 
   dispose(): void {
     this.model?.dispose();
   }
 }
+
+/** The LSTM as the trainer sees it: a loss on a batch, Adam over its variables, Keras-named weights. */
+class LstmTraining implements Trainable {
+  readonly title: string;
+
+  constructor(
+    private readonly model: LstmModel,
+    private readonly hyper: Record<string, unknown>,
+    encoding: string,
+  ) {
+    this.title = `${encoding} LSTM ${model.config.layers}×${model.config.units}`;
+  }
+
+  /** Mean cross-entropy of a batch's real positions, as a tensor (inside a tidy or a Trainer step). */
+  private lossTensor(batch: SequenceBatch, training: boolean): tf.Scalar {
+    const { batch: b, steps, featureColumns } = batch;
+    const features = featureColumns > 0 ? tf.tensor3d(batch.features, [b, steps, featureColumns]) : undefined;
+    return this.model.loss(
+      { batch: b, steps, ...(batch.indices ? { indices: batch.indices } : {}), ...(features ? { features } : {}) },
+      { ...(batch.classes ? { classes: batch.classes } : {}), ...(batch.multiHot ? { multiHot: batch.multiHot } : {}), weights: batch.weights },
+      { training },
+    );
+  }
+
+  loss(batch: SequenceBatch): number {
+    const loss = tf.tidy(() => this.lossTensor(batch, false));
+    const value = loss.dataSync()[0]!;
+    loss.dispose();
+    return value;
+  }
+
+  learner(options: LearnerOptions): Learner {
+    const trainer = new Trainer(this.model.variables, options);
+    const model = this.model;
+    const lossTensor = (batch: SequenceBatch): tf.Scalar => this.lossTensor(batch, true);
+    return {
+      step(batch: SequenceBatch, step: LearnStep): number {
+        model.setDropoutSeed(step.seed);
+        return trainer.step(() => lossTensor(batch)).loss;
+      },
+      get learningRate() {
+        return trainer.learningRate;
+      },
+      set learningRate(value: number) {
+        trainer.learningRate = value;
+      },
+      async state(): Promise<NamedArrays> {
+        const tensors = await trainer.getState();
+        const out: NamedArrays = new Map(tensors.map(({ name, tensor }) => [name, { shape: tensor.shape, values: tensor.dataSync() as Float32Array | Int32Array }]));
+        tf.dispose(tensors.map((t) => t.tensor));
+        return out;
+      },
+      async restore(state: NamedArrays): Promise<void> {
+        const names = ['iterations', ...['m', 'v'].flatMap((k) => model.variables.map((_, i) => `${k}/${i}`))];
+        const tensors = names.map((name) => {
+          const stored = state.get(name);
+          if (!stored) throw new MusegenError('BAD_MODEL', `the checkpoint lacks the optimizer's ${name}`);
+          return { name, tensor: tf.tensor(stored.values, stored.shape) };
+        });
+        try {
+          await trainer.setState(tensors);
+        } finally {
+          tf.dispose(tensors.map((t) => t.tensor));
+        }
+      },
+      dispose: () => trainer.dispose(),
+    };
+  }
+
+  weights(): NamedArrays {
+    return new Map(this.model.namedWeights().map(({ name, tensor }) => [name, { shape: tensor.shape, values: Float32Array.from(tensor.dataSync() as Float32Array) }]));
+  }
+
+  contents(weights: NamedArrays = this.weights()): { topology: object; weights: NamedArrays; hyper: Record<string, unknown> } {
+    return { topology: kerasTopology(this.model.config), weights, hyper: { ...this.hyper, lstm: this.model.config } };
+  }
+}
+
+/** The options `musegen train --kind lstm` takes. */
+const LSTM_KIND: ModelKind = {
+  name: 'lstm',
+  description: 'stacked LSTM (MelodyRNN-like): melodies, voice streams or piano rolls, left to right',
+  options: [
+    { name: 'units', description: 'units per LSTM layer', type: 'whole', default: LSTM_DEFAULTS.units, min: 1, max: 4096 },
+    { name: 'layers', description: 'LSTM layers', type: 'whole', default: LSTM_DEFAULTS.layers, min: 1, max: 16 },
+    { name: 'dropout', description: 'dropout after each LSTM layer', type: 'decimal', default: LSTM_DEFAULTS.dropout, min: 0, max: 0.95 },
+  ],
+  unsupported: () => null,
+  create: (encoder, options: KindOptions, init) => LstmGenerator.create(encoder, options as Partial<LstmOptions>, init),
+  load: (folder, encoder, init) => LstmGenerator.fromFolder(folder, encoder, init),
+  describe(hyper) {
+    const lstm = hyper.lstm as Partial<LstmModelConfig> | undefined;
+    return lstm ? `LSTM ${lstm.layers}×${lstm.units}` : 'LSTM';
+  },
+};
+
+registerKind(LSTM_KIND);

@@ -1,20 +1,21 @@
 /**
- * The output folder of a training run, written after every epoch (and on
- * Ctrl-C) in ONE atomic replacement, so it is always whole:
+ * The output folder of a training run, written after every epoch
+ * (and on Ctrl-C) in ONE atomic replacement, so it is always whole:
  *
  *   out/                the model: the best epoch's weights (model.json, weights.bin),
- *     musegen.json      encoder, hyper-parameters, corpus digest, metrics
+ *     musegen.json      kind, encoder, hyper-parameters, corpus digest, metrics
  *     loss.svg          the loss curves
- *     checkpoint/       the run as it stands: the last weights, Adam's state
- *       musegen.json    (weights.bin: model + optimizer/*), the options and
+ *     checkpoint/       the run as it stands: the last weights and the learner's
+ *       musegen.json    state (weights.bin: model + optimizer/*), the options and
  *       …               the run state (metrics.checkpoint) to resume from
+ *
+ * Any kind of model: what is written comes from its `trainable` capability.
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { readModelFolder, decodeWeightArrays, type NamedWeight } from '../engine/index.js';
+import { encodeModelFolder, readModelFolder, type ModelMetaInput, type NamedArrays } from '../engine/index.js';
+import { folderSource, writeModelFolder } from '../engine/node.js';
 import { MusegenError } from '../errors.js';
-import { LstmGenerator } from '../generators/index.js';
+import { generatorOf, type Generator, type Trainable } from '../generators/index.js';
 import type { EpochRecord } from './loss-plot.js';
 import { trainOptions, type TrainOptions } from './options.js';
 
@@ -46,7 +47,7 @@ export interface RunState {
   finished: null | 'epochs' | 'early-stop';
   /** Seconds spent training so far, over all sessions. */
   seconds: number;
-  /** The 3-gram Markov NLL on the validation windows; null when there is none. */
+  /** The baseline's NLL on the validation windows; null when there is none. */
   markov: number | null;
 }
 
@@ -58,11 +59,11 @@ export function initialState(options: TrainOptions): RunState {
 }
 
 export interface TrainingSnapshot {
-  generator: LstmGenerator;
-  /** Adam's state (from Trainer.getState); disposed by the caller. */
-  optimizer: NamedWeight[];
+  generator: Generator & { trainable: Trainable };
+  /** The learner's state (Adam's moments). */
+  optimizer: NamedArrays;
   /** The best epoch's weights; null before the first epoch ends (the current weights stand in). */
-  best: Map<string, Float32Array> | null;
+  best: NamedArrays | null;
   state: RunState;
   options: TrainOptions;
   corpus: { digest: string } & Record<string, unknown>;
@@ -71,67 +72,68 @@ export interface TrainingSnapshot {
   lossPlot: string;
 }
 
+/** The files of a model folder holding the generator with these weights (and extra arrays beside them). */
+function folderFiles(
+  generator: Generator & { trainable: Trainable }, meta: Pick<ModelMetaInput, 'corpus' | 'metrics'> & { hyper: Record<string, unknown> },
+  weights: NamedArrays | undefined, extra: NamedArrays = new Map(),
+): Map<string, Uint8Array> {
+  const contents = generator.trainable.contents(weights);
+  return encodeModelFolder({
+    meta: { kind: generator.kind, encoder: generator.encoder.spec, hyper: { ...contents.hyper, ...meta.hyper }, corpus: meta.corpus ?? null, metrics: meta.metrics ?? {} },
+    topology: contents.topology,
+    weights: new Map([...contents.weights, ...extra]),
+  });
+}
+
 /** Write the model, its loss plot and the checkpoint, replacing the folder atomically. */
 export async function writeSnapshot(dir: string, s: TrainingSnapshot): Promise<void> {
   const hyper = { training: s.options };
-  await s.generator.save(dir, { corpus: s.corpus, metrics: s.metrics, hyper }, {
-    ...(s.best ? { weights: s.best } : {}),
-    extra: async (temp) => {
-      await writeFile(join(temp, LOSS_PLOT_FILE), s.lossPlot);
-      await s.generator.save(join(temp, CHECKPOINT_DIR), { corpus: s.corpus, metrics: { checkpoint: s.state }, hyper }, {
-        extraWeights: s.optimizer.map(({ name, tensor }) => ({ name: OPTIMIZER_PREFIX + name, tensor })),
-      });
-    },
+  const optimizer: NamedArrays = new Map([...s.optimizer].map(([name, a]) => [OPTIMIZER_PREFIX + name, a]));
+  const model = folderFiles(s.generator, { corpus: s.corpus, metrics: s.metrics, hyper }, s.best ?? undefined);
+  model.set(LOSS_PLOT_FILE, new TextEncoder().encode(s.lossPlot));
+  await writeModelFolder(dir, model, {
+    extra: (temp) => writeModelFolder(join(temp, CHECKPOINT_DIR), folderFiles(s.generator, { corpus: s.corpus, metrics: { checkpoint: s.state }, hyper }, undefined, optimizer)),
   });
 }
 
 export interface Resumed {
-  generator: LstmGenerator;
-  /** For Trainer.setState; the caller disposes the tensors. */
-  optimizer: NamedWeight[];
-  best: Map<string, Float32Array> | null;
+  generator: Generator & { trainable: Trainable };
+  /** For the learner's `restore`. */
+  optimizer: NamedArrays;
+  best: NamedArrays | null;
   state: RunState;
   options: TrainOptions;
   digest: string;
 }
 
+const noCheckpoint = (dir: string): MusegenError => new MusegenError('NOT_FOUND', 'no checkpoint to resume from (train without --resume to start)', dir);
+
 /** Read the checkpoint of an output folder to resume; throws MusegenError naming what is missing or wrong. */
 export async function readSnapshot(dir: string): Promise<Resumed> {
   const checkpoint = join(dir, CHECKPOINT_DIR);
-  const { generator, meta, extraWeights } = await LstmGenerator.loadTrainable(checkpoint).catch((e: unknown) => {
-    if (e instanceof MusegenError && e.code === 'NOT_FOUND') {
-      throw new MusegenError('NOT_FOUND', 'no checkpoint to resume from (train without --resume to start)', dir);
-    }
-    throw e;
+  const folder = await readModelFolder(folderSource(checkpoint)).catch((e: unknown) => {
+    throw e instanceof MusegenError && e.code === 'NOT_FOUND' ? noCheckpoint(dir) : e;
   });
-  try {
-    const state = (meta.metrics as { checkpoint?: RunState }).checkpoint;
-    if (!state || state.version !== STATE_VERSION) throw new MusegenError('BAD_MODEL', 'the checkpoint holds no run state this musegen reads', checkpoint);
-    const options = trainOptions((meta.hyper as { training?: TrainOptions }).training);
-    const names = ['iterations', ...['m', 'v'].flatMap((k) => generator.trainable.variables.map((_, i) => `${k}/${i}`))];
-    const optimizer = names.map((name) => {
-      const stored = extraWeights.get(OPTIMIZER_PREFIX + name);
-      if (!stored) throw new MusegenError('BAD_MODEL', `the checkpoint lacks the optimizer's ${name}`, checkpoint);
-      return { name, tensor: tf.tensor(stored.values, stored.shape) };
-    });
-    const best = state.bestEpoch === null ? null : await bestWeights(dir);
-    return { generator, optimizer, best, state, options, digest: meta.corpus?.digest ?? '' };
-  } catch (e) {
+  const state = (folder.meta.metrics as { checkpoint?: RunState }).checkpoint;
+  if (!state || state.version !== STATE_VERSION) throw new MusegenError('BAD_MODEL', 'the checkpoint holds no run state this musegen reads', checkpoint);
+  const options = trainOptions((folder.meta.hyper as { training?: TrainOptions }).training);
+  const generator = generatorOf(folder, { train: true, seed: options.seed });
+  if (!generator.trainable) {
     generator.dispose();
-    throw e;
+    throw new MusegenError('BAD_MODEL', `a '${generator.kind}' model cannot go on training`, checkpoint);
   }
+  const optimizer: NamedArrays = new Map(
+    [...folder.weights].filter(([name]) => name.startsWith(OPTIMIZER_PREFIX)).map(([name, a]) => [name.slice(OPTIMIZER_PREFIX.length), a]),
+  );
+  const best = state.bestEpoch === null ? null : (await readModelFolder(folderSource(dir))).weights;
+  return { generator: generator as Generator & { trainable: Trainable }, optimizer, best, state, options, digest: folder.meta.corpus?.digest ?? '' };
 }
 
 /** The corpus paths a run in `dir` started on (to resume without naming them again). */
 export async function savedCorpusPaths(dir: string): Promise<string[]> {
-  const { meta } = await readModelFolder(join(dir, CHECKPOINT_DIR)).catch(() => {
-    throw new MusegenError('NOT_FOUND', 'no checkpoint to resume from (train without --resume to start)', dir);
+  const { meta } = await readModelFolder(folderSource(join(dir, CHECKPOINT_DIR))).catch(() => {
+    throw noCheckpoint(dir);
   });
   const paths = meta.corpus?.paths;
   return Array.isArray(paths) && paths.every((p) => typeof p === 'string') ? paths : [];
-}
-
-async function bestWeights(dir: string): Promise<Map<string, Float32Array>> {
-  const arrays = decodeWeightArrays(await readModelFolder(dir), dir);
-  return new Map([...arrays].map(([name, a]) => [name, a.values]));
 }

@@ -12,16 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Corpus, CorpusPiece } from '../corpus/index.js';
-import { windowOrigins, type AnyEncoder, type Encoded } from '../encoding/index.js';
+import { windowOrigins, type AnyEncoder, type Encoded, type PreparedPiece, type SequenceLayout, type WindowStart } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
-import type { PreparedPiece, SequenceLayout } from '../generators/index.js';
 import type { TrainOptions } from './options.js';
-
-/** A window of a piece: where it starts (in positions). */
-export interface TrainWindow {
-  piece: number;
-  start: number;
-}
 
 export interface TrainingData {
   /** Per training piece, its prepared transpositions; index 0 is the piece as written. */
@@ -31,8 +24,8 @@ export interface TrainingData {
   /** Where the validation pieces come from. */
   validSource: 'split' | 'held-out' | 'none';
   /** Training windows (over the pieces as written; transpositions have the same length). */
-  trainWindows: TrainWindow[];
-  validWindows: TrainWindow[];
+  trainWindows: WindowStart[];
+  validWindows: WindowStart[];
   /** Positions in a window (sequence length × positions per step). */
   windowLength: number;
   /** One line per piece that lost something in encoding ("file: 2 notes outside …"), and pieces left out. */
@@ -159,7 +152,7 @@ export function prepareData(
   if (trainPositions < windowLength) {
     throw new MusegenError('EMPTY', `the training pieces hold ${trainPositions / layout.perStep} steps in all, fewer than one sequence of ${options.seqLen} (--seq-len): add music or shorten the sequences`, corpus.paths.join(', '));
   }
-  const windowsOf = (pieces: PreparedPiece[], hop: number): TrainWindow[] =>
+  const windowsOf = (pieces: PreparedPiece[], hop: number): WindowStart[] =>
     windowOrigins(pieces.map((p) => ({ steps: p.length })), { length: windowLength, hop, pad: true }).map((o) => ({ piece: o.piece, start: o.step }));
   const trainWindows = windowsOf(train.map((v) => v[0]!), options.hop * layout.perStep);
   const validWindows = windowsOf(valid, windowLength);

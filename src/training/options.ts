@@ -6,13 +6,16 @@
 import { normalizeSpec, type EncoderSpec, type SemitoneRange } from '../encoding/index.js';
 import { randomSeed, type Seed } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
-import { LSTM_DEFAULTS, type LstmOptions } from '../generators/index.js';
+import { kindOptions, modelKind, modelKinds, type KindOptions } from '../generators/index.js';
 import type { Steps } from '../score/index.js';
 
 export interface TrainOptions {
   /** The encoder's spec (see encoding/spec.ts). */
   encoder: EncoderSpec;
-  lstm: LstmOptions;
+  /** The model kind (generators' registry: 'lstm', 'ngram'…). */
+  kind: string;
+  /** The kind's own options (an LSTM's units, layers, dropout; an n-gram's order…), complete. */
+  model: KindOptions;
   /** Steps per training sequence (voice streams: steps, each holding one token per stream). */
   seqLen: Steps;
   /** Steps between the starts of two sequences of a piece (default: seqLen ÷ 4, so each step is seen in 4 contexts an epoch). */
@@ -36,8 +39,8 @@ export interface TrainOptions {
   seed: Seed;
 }
 
-export type TrainOptionsInput = Partial<Omit<TrainOptions, 'lstm' | 'encoder' | 'transpose'>> & {
-  lstm?: Partial<LstmOptions>;
+export type TrainOptionsInput = Partial<Omit<TrainOptions, 'model' | 'encoder' | 'transpose'>> & {
+  model?: Record<string, number | undefined>;
   encoder?: unknown;
   transpose?: SemitoneRange;
 };
@@ -56,18 +59,16 @@ function whole(x: number, what: string, min: number, max = Number.MAX_SAFE_INTEG
   return x;
 }
 
-function within(x: number, what: string, low: number, high: number, openLow: boolean): number {
-  if (!(typeof x === 'number' && (openLow ? x > low : x >= low) && x <= high)) throw bad(`${what} must be ${openLow ? 'above' : 'at least'} ${low} and at most ${high}, not ${String(x)}`);
+function within(x: number, what: string, low: number, high: number): number {
+  if (!(typeof x === 'number' && x > low && x <= high)) throw bad(`${what} must be above ${low} and at most ${high}, not ${String(x)}`);
   return x;
 }
 
 /** Fill in the defaults and check every option; throws MusegenError('BAD_ARGUMENT') naming the option. */
 export function trainOptions(input: TrainOptionsInput = {}): TrainOptions {
   const encoder = normalizeSpec(input.encoder ?? { encoding: 'melody' });
-  const lstm = { ...LSTM_DEFAULTS, ...input.lstm };
-  whole(lstm.units, 'units', 1, 4096);
-  whole(lstm.layers, 'layers', 1, 16);
-  within(lstm.dropout, 'dropout', 0, 0.95, false);
+  const kind = modelKind(input.kind ?? modelKinds()[0]!.name);
+  const model = kindOptions(kind, input.model);
   const seqLen = whole(input.seqLen ?? TRAIN_DEFAULTS.seqLen, 'sequence length', 1, 100_000);
   const t = input.transpose ?? 0;
   const transpose: [number, number] = typeof t === 'number' ? [-Math.abs(t), Math.abs(t)] : [t[0], t[1]];
@@ -76,17 +77,18 @@ export function trainOptions(input: TrainOptionsInput = {}): TrainOptions {
   }
   return {
     encoder,
-    lstm,
+    kind: kind.name,
+    model,
     seqLen,
     hop: whole(input.hop ?? Math.max(1, Math.round(seqLen / 4)), 'hop', 1, 100_000),
     epochs: whole(input.epochs ?? TRAIN_DEFAULTS.epochs, 'epochs', 1, 100_000),
     batch: whole(input.batch ?? TRAIN_DEFAULTS.batch, 'batch size', 1, 100_000),
-    learningRate: within(input.learningRate ?? TRAIN_DEFAULTS.learningRate, 'learning rate', 0, 1, true),
-    lrDecay: within(input.lrDecay ?? TRAIN_DEFAULTS.lrDecay, 'learning-rate decay', 0, 1, true),
+    learningRate: within(input.learningRate ?? TRAIN_DEFAULTS.learningRate, 'learning rate', 0, 1),
+    lrDecay: within(input.lrDecay ?? TRAIN_DEFAULTS.lrDecay, 'learning-rate decay', 0, 1),
     patience: whole(input.patience ?? TRAIN_DEFAULTS.patience, 'patience', 1),
-    clipNorm: within(input.clipNorm ?? TRAIN_DEFAULTS.clipNorm, 'clip norm', 0, 1e6, true),
+    clipNorm: within(input.clipNorm ?? TRAIN_DEFAULTS.clipNorm, 'clip norm', 0, 1e6),
     transpose,
-    validFraction: within(input.validFraction ?? TRAIN_DEFAULTS.validFraction, 'validation fraction', 0, 0.5, true),
+    validFraction: within(input.validFraction ?? TRAIN_DEFAULTS.validFraction, 'validation fraction', 0, 0.5),
     seed: whole(input.seed ?? randomSeed(), 'seed', 0, 2 ** 32 - 1),
   };
 }

@@ -1,9 +1,9 @@
 /**
- * The training loop:
+ * The training loop, for any model kind whose generator is `trainable`:
  *
- *   corpus ─ prepareData (once) ─┐
+ *   corpus ─ prepareData (once) ─┐   kind (registry) ─ create / resume ─ trainable.learner
  *   for each epoch: seeded order of windows (+ a transposition each)
- *     for each batch: dropout reseeded ─ Trainer.step (Adam, clipped) ─ progress event ─ yield
+ *     for each batch: learner.step (Adam, clipped; or counting) with a step seed ─ progress event ─ yield
  *     validation loss ─ schedule (learning rate × decay on a plateau, early stop after `patience`)
  *     ─ best weights kept ─ model + loss.svg + checkpoint written atomically
  *
@@ -13,20 +13,21 @@
  * (Ctrl-C) is honoured between batches: the checkpoint is written and the
  * result says `interrupted`.
  *
+ * The validation loss and the baseline come from the evaluation the caller
+ * gives (eval's `standardEvaluation`).
+ *
  * @example
- *   const result = await train(corpus, { output: 'my-model', options: { epochs: 10 }, onEvent: console.error });
+ *   const result = await train(corpus, { output: 'my-model', options: { epochs: 10 }, evaluation: standardEvaluation, onEvent: console.error });
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { Corpus } from '../corpus/index.js';
-import { encoderFromSpec } from '../encoding/index.js';
-import { Trainer, createRng } from '../engine/index.js';
+import { encoderFromSpec, layoutFor, type BatchWindow, type PreparedPiece, type SequenceLayout, type WindowStart } from '../encoding/index.js';
+import { createRng, type NamedArrays } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
-import { EventLayout, LstmGenerator, layoutFor, type BatchWindow } from '../generators/index.js';
-import { markovBaseline } from './baseline.js';
+import { modelKind, type Generator, type Trainable } from '../generators/index.js';
 import { CHECKPOINT_DIR, initialState, readSnapshot, writeSnapshot, type RunState } from './checkpoint.js';
-import { prepareData, type DataDescription, type TrainingData, type TrainWindow } from './data.js';
+import { prepareData, type DataDescription, type TrainingData } from './data.js';
 import { lossPlotSvg } from './loss-plot.js';
 import { MIN_LEARNING_RATE, mixSeed, trainOptions, type TrainOptions, type TrainOptionsInput } from './options.js';
 
@@ -48,6 +49,21 @@ export type TrainEvent =
   | { type: 'epoch-end'; epoch: number; epochs: number; trainLoss: number; validLoss: number | null; improved: boolean; learningRate: number; seconds: number }
   | { type: 'checkpoint'; epoch: number; batch: number; path: string };
 
+/** What the validation windows are scored with (eval's `standardEvaluation` is one). */
+export interface TrainingEvaluation {
+  /** Mean loss per target of the model on the validation windows; null without any. */
+  validLoss(
+    model: Pick<Trainable, 'loss'>, layout: SequenceLayout,
+    data: { train: readonly PreparedPiece[]; valid: readonly PreparedPiece[]; validWindows: readonly WindowStart[]; windowLength: number },
+    options: { batch: number; length: number; onBatch?: (done: number) => void },
+  ): number | null;
+  /** A baseline's figure on the same windows (fitted on the training pieces as written), with its name; null for none. */
+  baseline(
+    data: { train: readonly PreparedPiece[]; valid: readonly PreparedPiece[]; validWindows: readonly WindowStart[]; windowLength: number },
+    layout: SequenceLayout,
+  ): { label: string; value: number } | null;
+}
+
 export interface TrainRun {
   /** The model folder to write (and to resume from). */
   output: string;
@@ -60,6 +76,8 @@ export interface TrainRun {
   patience?: number;
   /** Replace a model already in `output` (fresh runs). */
   force?: boolean;
+  /** How each epoch is validated and the baseline it is shown beside. */
+  evaluation: TrainingEvaluation;
   onEvent?: (e: TrainEvent) => void;
   /** Abort between batches (Ctrl-C): the checkpoint is written and the result is `interrupted`. */
   signal?: AbortSignal;
@@ -97,7 +115,7 @@ async function checkOutput(dir: string, force: boolean): Promise<void> {
 }
 
 /** The windows of one epoch in their seeded order, each with the transposition it is trained in. */
-function epochPlan(data: TrainingData, seed: number, epoch: number): { window: TrainWindow; version: number }[] {
+function epochPlan(data: TrainingData, seed: number, epoch: number): { window: WindowStart; version: number }[] {
   const order = Array.from(data.trainWindows.keys());
   const shuffle = createRng(mixSeed(seed, 1, epoch));
   for (let i = order.length - 1; i > 0; i--) {
@@ -122,6 +140,9 @@ export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult>
     const opts: TrainOptions = options
       ?? trainOptions({ ...resumed!.options, epochs: run.epochs ?? resumed!.options.epochs, patience: run.patience ?? resumed!.options.patience });
     const encoder = encoderFromSpec(opts.encoder);
+    const kind = modelKind(opts.kind);
+    const unsupported = kind.unsupported(encoder);
+    if (unsupported) throw new MusegenError('BAD_ARGUMENT', unsupported);
     const layout = layoutFor(encoder);
     const data = prepareData(corpus, encoder, layout, opts, (p) => emit({ type: 'encoding', ...p }));
     if (resumed && resumed.digest !== data.digest) {
@@ -129,32 +150,43 @@ export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult>
     }
     const state = resumed?.state ?? initialState(opts);
     // resuming with more epochs or more patience may take up a finished run
-    state.finished = state.badEpochs >= opts.patience ? 'early-stop' : state.epoch >= opts.epochs ? 'epochs' : null;
+    state.finished = state.badEpochs >= opts.patience ? 'early-stop' : state.epoch >= epochLimit(opts, resumed?.generator.trainable) ? 'epochs' : null;
     if (resumed && state.finished) {
       const why = state.finished === 'early-stop' ? `stopped early (${state.badEpochs} epochs without a better loss): give a larger --patience` : 'ran all its epochs: give a larger --epochs';
       throw new MusegenError('BAD_ARGUMENT', `nothing to resume: the run ${why} to go on`, run.output);
     }
-    if (!resumed) state.markov = layout instanceof EventLayout ? markovBaseline(data, layout) : null;
+    const baseline = run.evaluation.baseline(evaluationData(data), layout);
+    if (!resumed) state.markov = baseline?.value ?? null;
     emit({ type: 'data', description: data.description, warnings: data.warnings, resumedAt: resumed ? { epoch: state.epoch, batch: state.batch } : null, seed: opts.seed });
-    const generator = resumed?.generator ?? LstmGenerator.create(encoder, opts.lstm, { seed: mixSeed(opts.seed, 0) });
+    const generator = resumed?.generator ?? kind.create(encoder, opts.model, { seed: mixSeed(opts.seed, 0) });
     owned = true;
-    return await loop(run, opts, generator, data, state, resumed?.optimizer ?? null, resumed?.best ?? null, emit);
+    return await loop(run, opts, generator, layout, data, state, resumed?.optimizer ?? null, resumed?.best ?? null, baseline?.label ?? null, emit);
   } catch (e) {
     if (!owned) resumed?.generator.dispose();
     throw e;
-  } finally {
-    if (resumed) tf.dispose(resumed.optimizer.map((o) => o.tensor));
   }
 }
 
+/** Epochs a run takes at most: the options', or fewer for a model that learns all in fewer passes. */
+function epochLimit(options: TrainOptions, trainable?: Trainable): number {
+  return Math.min(options.epochs, trainable?.passes ?? Infinity);
+}
+
+/** The data as the evaluation reads it: the training pieces as written, the validation pieces and windows. */
+function evaluationData(data: TrainingData): Parameters<TrainingEvaluation['baseline']>[0] {
+  return { train: data.train.map((v) => v[0]!), valid: data.valid, validWindows: data.validWindows, windowLength: data.windowLength };
+}
+
 async function loop(
-  run: TrainRun, options: TrainOptions, generator: LstmGenerator, data: TrainingData, state: RunState,
-  optimizerState: { name: string; tensor: tf.Tensor }[] | null, bestAtStart: Map<string, Float32Array> | null, emit: (e: TrainEvent) => void,
+  run: TrainRun, options: TrainOptions, generator: Generator & { trainable: Trainable }, layout: SequenceLayout, data: TrainingData, state: RunState,
+  learnerState: NamedArrays | null, bestAtStart: NamedArrays | null, baselineLabel: string | null, emit: (e: TrainEvent) => void,
 ): Promise<TrainResult> {
-  const trainer = new Trainer(generator.trainable.variables, { learningRate: state.learningRate, clipNorm: options.clipNorm });
+  const { trainable } = generator;
+  const learner = trainable.learner({ learningRate: state.learningRate, clipNorm: options.clipNorm });
+  const epochs = epochLimit(options, trainable);
   let best = bestAtStart;
   try {
-    if (optimizerState) await trainer.setState(optimizerState);
+    if (learnerState) await learner.restore(learnerState);
     const batches = Math.ceil(data.trainWindows.length / options.batch);
     const validBatches = Math.ceil(data.validWindows.length / options.batch);
     const started = performance.now();
@@ -165,29 +197,24 @@ async function loop(
 
     const save = async (): Promise<void> => {
       state.seconds = secondsBefore + (performance.now() - started) / 1000;
-      const optimizer = await trainer.getState();
-      try {
-        await writeSnapshot(run.output, {
-          generator, optimizer, best, state, options,
-          corpus: { digest: data.digest, ...data.description, transpose: options.transpose },
-          metrics: modelMetrics(state, data, options),
-          lossPlot: lossPlotSvg(state.history, {
-            baseline: state.markov === null ? null : { label: '3-gram Markov', value: state.markov },
-            bestEpoch: state.bestEpoch,
-            title: `${options.encoder.encoding} LSTM ${options.lstm.layers}×${options.lstm.units}`,
-          }),
-        });
-      } finally {
-        tf.dispose(optimizer.map((o) => o.tensor));
-      }
+      await writeSnapshot(run.output, {
+        generator, optimizer: await learner.state(), best, state, options,
+        corpus: { digest: data.digest, ...data.description, transpose: options.transpose },
+        metrics: modelMetrics(state, data, options),
+        lossPlot: lossPlotSvg(state.history, {
+          baseline: state.markov === null || baselineLabel === null ? null : { label: baselineLabel, value: state.markov },
+          bestEpoch: state.bestEpoch,
+          title: trainable.title,
+        }),
+      });
       emit({ type: 'checkpoint', epoch: state.epoch, batch: state.batch, path: join(run.output, CHECKPOINT_DIR) });
     };
 
-    while (!state.finished && state.epoch < options.epochs) {
+    while (!state.finished && state.epoch < epochs) {
       const epoch = state.epoch;
       const plan = epochPlan(data, options.seed, epoch);
       const epochStart = performance.now();
-      emit({ type: 'epoch-start', epoch: epoch + 1, epochs: options.epochs, batches });
+      emit({ type: 'epoch-start', epoch: epoch + 1, epochs, batches });
       for (; state.batch < batches; state.batch++) {
         if (run.signal?.aborted) {
           interrupted = true;
@@ -196,26 +223,27 @@ async function loop(
         const stepStart = performance.now();
         const windows: BatchWindow[] = plan.slice(state.batch * options.batch, (state.batch + 1) * options.batch)
           .map(({ window, version }) => ({ piece: data.train[window.piece]![version]!, start: window.start }));
-        const batch = generator.layout.batch(windows, data.windowLength);
-        generator.trainable.setDropoutSeed(mixSeed(options.seed, 3, state.step));
-        const { loss } = trainer.step(() => generator.loss(batch, { training: true }));
+        const batch = layout.batch(windows, data.windowLength);
+        const loss = learner.step(batch, { seed: mixSeed(options.seed, 3, state.step) });
         state.partial.lossSum += loss * batch.targets;
         state.partial.targets += batch.targets;
         state.step++;
         timing.steps++;
         timing.seconds += (performance.now() - stepStart) / 1000;
         const rate = timing.steps / timing.seconds;
-        const left = (options.epochs - epoch - 1) * batches + (batches - state.batch - 1);
+        const left = (epochs - epoch - 1) * batches + (batches - state.batch - 1);
         emit({
-          type: 'step', epoch: epoch + 1, epochs: options.epochs, batch: state.batch + 1, batches, step: state.step,
+          type: 'step', epoch: epoch + 1, epochs, batch: state.batch + 1, batches, step: state.step,
           loss: state.partial.lossSum / state.partial.targets, stepsPerSecond: rate,
-          etaSeconds: left / rate + validSeconds * (options.epochs - epoch), learningRate: trainer.learningRate,
+          etaSeconds: left / rate + validSeconds * (epochs - epoch), learningRate: learner.learningRate,
         });
         await breathe();
       }
       if (interrupted) break;
       const validStart = performance.now();
-      const validLoss = validBatches === 0 ? null : evaluate(generator, data, options.batch, (done) => emit({ type: 'validation', epoch: epoch + 1, done, total: validBatches }));
+      const validLoss = run.evaluation.validLoss(trainable, layout, evaluationData(data), {
+        batch: options.batch, length: data.windowLength, onBatch: (done) => emit({ type: 'validation', epoch: epoch + 1, done, total: validBatches }),
+      });
       validSeconds = (performance.now() - validStart) / 1000;
       const trainLoss = state.partial.lossSum / state.partial.targets;
       const score = validLoss ?? trainLoss;
@@ -224,20 +252,20 @@ async function loop(
         state.bestLoss = score;
         state.bestEpoch = epoch + 1;
         state.badEpochs = 0;
-        best = generator.weights();
+        best = trainable.weights();
       } else {
         state.badEpochs++;
-        trainer.learningRate = Math.max(MIN_LEARNING_RATE, trainer.learningRate * options.lrDecay);
+        learner.learningRate = Math.max(MIN_LEARNING_RATE, learner.learningRate * options.lrDecay);
       }
       state.history.push({ epoch: epoch + 1, trainLoss, validLoss, learningRate: state.learningRate, seconds: (performance.now() - epochStart) / 1000 });
-      state.learningRate = trainer.learningRate;
+      state.learningRate = learner.learningRate;
       state.epoch = epoch + 1;
       state.batch = 0;
       state.partial = { lossSum: 0, targets: 0 };
       if (state.badEpochs >= options.patience) state.finished = 'early-stop';
-      else if (state.epoch >= options.epochs) state.finished = 'epochs';
+      else if (state.epoch >= epochs) state.finished = 'epochs';
       await save();
-      emit({ type: 'epoch-end', epoch: epoch + 1, epochs: options.epochs, trainLoss, validLoss, improved, learningRate: state.learningRate, seconds: state.history.at(-1)!.seconds });
+      emit({ type: 'epoch-end', epoch: epoch + 1, epochs, trainLoss, validLoss, improved, learningRate: state.learningRate, seconds: state.history.at(-1)!.seconds });
     }
     if (interrupted) await save();
     const bestRecord = state.history.find((h) => h.epoch === state.bestEpoch);
@@ -247,25 +275,9 @@ async function loop(
       steps: state.step, seconds: state.seconds, seed: options.seed, digest: data.digest, data: data.description, warnings: data.warnings,
     };
   } finally {
-    trainer.dispose();
+    learner.dispose();
     generator.dispose();
   }
-}
-
-/** Mean NLL per target over the validation windows, in batches; no tensors left behind. */
-function evaluate(generator: LstmGenerator, data: TrainingData, batchSize: number, onBatch: (done: number) => void): number {
-  let sum = 0;
-  let targets = 0;
-  for (let i = 0, done = 0; i < data.validWindows.length; i += batchSize) {
-    const windows = data.validWindows.slice(i, i + batchSize).map((w) => ({ piece: data.valid[w.piece]!, start: w.start }));
-    const batch = generator.layout.batch(windows, data.windowLength);
-    const loss = tf.tidy(() => generator.loss(batch));
-    sum += loss.dataSync()[0]! * batch.targets;
-    targets += batch.targets;
-    loss.dispose();
-    onBatch(++done);
-  }
-  return sum / targets;
 }
 
 /** musegen.json metrics of the model in the folder (the best epoch's). */

@@ -1,0 +1,74 @@
+/**
+ * The kernel boundary: the few hot loops every model spends its time in,
+ * behind one interface, so that a faster implementation (a native addon on
+ * OpenBLAS, where it builds) is swapped in here and no model changes.
+ *
+ *   lstmSequence (lstm-layer.ts) ──► kernels().lstm.forward / backward   whole-sequence LSTM layer, training
+ *   a stepper (batch 1, sampling) ──► kernels().matvecMemory(n).matvec    y += vᵀ·M in one linear memory
+ *
+ * Today: `jsKernels` — JavaScript gate maths around TensorFlow.js matrix
+ * products, and a WebAssembly SIMD mat-vec. `useKernels` installs another
+ * set for the whole process (and returns the one it replaces).
+ *
+ * @example
+ *   const previous = useKernels({ ...kernels(), name: 'native', lstm: nativeLstm });
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { jsLstmKernel } from './lstm-kernel-js.js';
+import { createMatvecMemory, type MatvecMemory } from './simd-matvec.js';
+
+/** The sizes of one LSTM layer's call: time-major rows t·batch + b. */
+export interface LstmDims {
+  steps: number;
+  batch: number;
+  units: number;
+  /** Rows of the kernel (one-hot classes + dense columns). */
+  inputSize: number;
+}
+
+/**
+ * One LSTM layer over a whole sequence (Keras layout, gates i, f, c, o).
+ * `forward` returns a trace holding at least the outputs h_t
+ * ([steps·batch, units], time-major); `backward` takes that trace and dL/dh
+ * and returns the gradients as tensors, in this order: dx (when the input has
+ * dense columns), dKernel, dRecurrentKernel, dBias, then dh0 and dc0 (when an
+ * initial state was given).
+ */
+export interface LstmKernel<Trace extends { outputs: Float32Array } = { outputs: Float32Array }> {
+  readonly name: string;
+  forward(
+    dims: LstmDims, indices: Int32Array | null, x: tf.Tensor2D | null,
+    kernel: tf.Tensor2D, recurrent: tf.Tensor2D, bias: tf.Tensor1D, h0?: tf.Tensor2D, c0?: tf.Tensor2D,
+  ): Trace;
+  backward(dims: LstmDims, trace: Trace, dy: tf.Tensor2D, indices: Int32Array | null, kernel: tf.Tensor2D, recurrent: tf.Tensor2D): tf.Tensor[];
+}
+
+/** Every kernel a model calls, as one set. */
+export interface Kernels {
+  /** Said by `musegen doctor` and in benchmarks. */
+  readonly name: string;
+  readonly lstm: LstmKernel;
+  /** Linear memory of `floats` floats with a mat-vec product over it. */
+  matvecMemory(floats: number): MatvecMemory;
+}
+
+/** The kernels that run everywhere: JavaScript + TensorFlow.js, WebAssembly SIMD mat-vec. */
+export const jsKernels: Kernels = {
+  name: 'javascript/webassembly',
+  lstm: jsLstmKernel,
+  matvecMemory: createMatvecMemory,
+};
+
+let current: Kernels = jsKernels;
+
+/** The kernels in use. */
+export function kernels(): Kernels {
+  return current;
+}
+
+/** Use `next` from now on; returns the set it replaces. */
+export function useKernels(next: Kernels): Kernels {
+  const previous = current;
+  current = next;
+  return previous;
+}

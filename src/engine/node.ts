@@ -1,0 +1,9 @@
+/**
+ * @node-only engine's Node side: choosing the TensorFlow.js backend (native
+ * packages, the wasm files on disk), model folders on disk (read through
+ * `folderSource`, written atomically by `writeModelFolder`), and where the
+ * installed package and its bundled model are.
+ */
+export * from './backend.js';
+export * from './folder.js';
+export * from './package-root.js';

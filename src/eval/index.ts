@@ -1,0 +1,14 @@
+/**
+ * eval — how good a model is, in numbers: its loss on held-out windows
+ * (validation.ts) and the n-gram baseline beside it (baseline.ts), bundled
+ * as the evaluation a training run is given (standard.ts). The evaluation
+ * issue adds benchmark likelihoods, music statistics and copy detection here.
+ *
+ *   pieces + windows ─ layout batches ─ model.loss ─► mean NLL per target
+ *   training pieces ─ n-gram counts ─► baseline NLL on the same windows
+ *
+ * Imports generators and encoding.
+ */
+export * from './baseline.js';
+export * from './validation.js';
+export * from './standard.js';
