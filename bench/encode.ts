@@ -12,7 +12,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readScoreFile } from '../src/io/index.js';
+import { readScoreFile } from '../src/io/node.js';
 import { noteCount, type Score } from '../src/score/index.js';
 import { MelodyEncoder, windowOrigins, windows, type EncoderOptions, type MelodySpec } from '../src/encoding/index.js';
 

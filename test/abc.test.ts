@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  isMusegenError, midiOf, pitchName, quantize, readAbc, readBytes, readScoreFile, TICKS_PER_QUARTER as Q,
+  DEFAULT_VELOCITY, isMusegenError, midiOf, pitchName, quantize, readAbc, readBytes, readScoreFile, TICKS_PER_QUARTER as Q,
   type AbcReadOptions, type AbcTune, type Score,
 } from '../src/index.js';
 
@@ -100,6 +100,16 @@ describe('ABC rhythm and pitch', () => {
       { tick: 4 * Q, text: 'D/f#' },
     ]);
     expect(s.parts[0]!.notes.filter((n) => n.fermata).map((n) => pitchName(n.pitch))).toEqual(['D5', 'G5']);
+  });
+
+  it('gives every note DEFAULT_VELOCITY, and maps of one event per tick without restatements', () => {
+    const s = tune('M:3/4\nL:1/4\nQ:1/4=90\nK:G\nGAB|[K:G][Q:1/4=90]GAB|[M:3/4][M:2/4][K:D]GA|[K:G]G2|');
+    expect(s.parts[0]!.notes.every((n) => n.velocity === DEFAULT_VELOCITY)).toBe(true);
+    expect(s.keySignatures).toEqual([
+      { tick: 0, fifths: 1, mode: 'major' }, { tick: 6 * Q, fifths: 2, mode: 'major' }, { tick: 8 * Q, fifths: 1, mode: 'major' },
+    ]);
+    expect(s.timeSignatures).toEqual([{ tick: 0, numerator: 3, denominator: 4 }, { tick: 6 * Q, numerator: 2, denominator: 4 }]);
+    expect(s.tempos).toEqual([{ tick: 0, bpm: 90 }]);
   });
 
   it('finds the pickup', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  benchmarkStepsPerQuarter, estimateKey, midiOf, pitchName, readBenchmarkJson, readBytes, spellMidi,
+  benchmarkStepsPerQuarter, DEFAULT_VELOCITY, estimateKey, midiOf, pitchName, readBenchmarkJson, readBytes, spellMidi,
   type ReadPiece, type Split,
 } from '../src/index.js';
 
@@ -78,6 +78,7 @@ describe('benchmark JSON reader', () => {
     const score = read!.score;
     expect(score.end).toBe(6 * 240);
     expect(score.keySignatures).toEqual([]);
+    expect(score.parts[0]!.notes.every((n) => n.velocity === DEFAULT_VELOCITY)).toBe(true);
     expect(score.parts[0]!.notes.map((n) => [pitchName(n.pitch), n.onset, n.duration])).toEqual([
       ['D4', 0, 480], ['F#4', 0, 480], ['A4', 0, 960],
       ['C#4', 480, 240], ['G4', 480, 240],

@@ -6,7 +6,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isMusegenError, midiOf, pitchName, readBytes, readKern, TICKS_PER_QUARTER as Q, type Note, type Score } from '../src/index.js';
+import {
+  DEFAULT_VELOCITY, isMusegenError, midiOf, pitchName, readBytes, readKern, readMusicXml, TICKS_PER_QUARTER as Q, writeMusicXml,
+  type Note, type Score,
+} from '../src/index.js';
 
 const corpora = new URL('../../shared/corpora/', import.meta.url);
 const kernDir = fileURLToPath(new URL('bach-370-chorales-kern/kern/', corpora));
@@ -146,6 +149,23 @@ describe('kern spines and maps', () => {
     expect(notesOf(s)).toEqual([`G4@0+${Q}`, `A4@${Q}+${3 * Q}`, `C4@${4 * Q}+${4 * Q}`]); // played once: repeats not unfolded
   });
 
+  it('makes maps of one event per tick, without restatements, and 120 BPM and 4/4 when the file gives none', () => {
+    const s = one(kern(['**kern'], ['*M3/4'], ['*M2/4'], ['*MM90'], ['4c'], ['*M2/4'], ['*MM90'], ['*k[f#]'], ['4d'], ['*k[f#]'], ['4e'], ['*-']));
+    expect(s.timeSignatures).toEqual([{ tick: 0, numerator: 2, denominator: 4 }]);
+    expect(s.tempos).toEqual([{ tick: 0, bpm: 90 }]);
+    expect(s.keySignatures).toEqual([{ tick: Q, fifths: 1, mode: 'major' }]);
+    const bare = one(kern(['**kern'], ['4c'], ['*-']));
+    expect([bare.tempos, bare.timeSignatures]).toEqual([[{ tick: 0, bpm: 120 }], [{ tick: 0, numerator: 4, denominator: 4 }]]);
+  });
+
+  it('gives every note DEFAULT_VELOCITY (kern has no dynamics): written as MusicXML, no note carries <dynamics>', () => {
+    const s = one(kern(['**kern', '**kern'], ['4c', '4e'], ['4d', '4f'], ['*-', '*-']));
+    expect(s.parts.flatMap((p) => p.notes.map((n) => n.velocity))).toEqual([80, 80, 80, 80]);
+    const xml = writeMusicXml(s);
+    expect(xml).not.toContain('dynamics');
+    expect(readMusicXml(xml).parts.flatMap((p) => p.notes.map((n) => n.velocity))).toEqual([80, 80, 80, 80]);
+  });
+
   it('gives the key signature of a key token without *k, and no pickup for a full first bar', () => {
     const s = one(kern(['**kern'], ['*e:phr'], ['*M2/4'], ['2e'], ['=1'], ['2f'], ['*-']));
     expect(s.keySignatures).toEqual([{ tick: 0, fifths: 0, mode: 'phrygian' }]);
@@ -185,6 +205,8 @@ describe.skipIf(!present)('370 Bach chorales (kern)', () => {
     expect(notes.filter((n) => n.tied)).toHaveLength(1435);
     const midis = notes.map((n) => midiOf(n.pitch));
     expect([Math.min(...midis), Math.max(...midis)]).toEqual([36, 81]);
+    expect(notes.every((n) => n.velocity === DEFAULT_VELOCITY)).toBe(true);
+    expect(writeMusicXml(scores[0]!)).not.toContain('dynamics');
   });
 
   it('keeps the first bar short where the chorale starts with a pickup', () => {

@@ -153,6 +153,10 @@ describe('MusicXML reader', () => {
 
   it('is registered for .musicxml, .xml and .mxl, and as the "musicxml" writer', () => {
     for (const ext of ['.musicxml', '.xml', '.mxl']) expect(readerFor(`a${ext}`)?.name).toBe('musicxml');
+    expect(readerFor('C:\\scores\\Bach.MXL')?.name).toBe('musicxml'); // a Windows path, the extension in capitals
+    expect(readerFor('https://example.org/bach.xml')?.name).toBe('musicxml');
+    expect(readerFor('scores.mxl/readme')).toBeUndefined(); // the extension of the file, not of a folder
+    expect(readerFor('folder/.xml')).toBeUndefined(); // a hidden file has no extension
     expect(writerNamed('musicxml').extension).toBe('.musicxml');
   });
 });

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { errorMessage } from '../errors.js';
-import { writeFileAtomic, type FormatReader } from '../io/index.js';
+import { writeFileAtomic, type FormatReader } from '../io/node.js';
 import { PACK_VERSION, packFile, unpackFile, type FileContent } from './serialize.js';
 
 /**

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { MusegenError, errorMessage } from '../errors.js';
-import { readBytes, readerFor, readScoreFile, supportedExtensions, type Split } from '../io/index.js';
+import { readBytes, readerFor, readScoreFile, supportedExtensions, type Split } from '../io/node.js';
 import type { Score } from '../score/index.js';
 import { ScoreCache, cacheKey, defaultCacheDir, type CacheReport } from './cache.js';
 import type { FileContent } from './serialize.js';

@@ -10,9 +10,7 @@
  *
  * Positions on no level (a triplet in 4/4) get half the weakest level's strength.
  */
-import { barLength, type Ticks } from '../score/index.js';
-
-type Meter = { numerator: number; denominator: number };
+import { barLength, type Meter, type Ticks } from '../score/index.js';
 
 const levelCache = new Map<string, Ticks[]>();
 

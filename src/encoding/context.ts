@@ -4,17 +4,17 @@
  * Score; a sampler builds one with `createStepContext` to generate from
  * nothing; decoding turns it back into the Score's maps.
  */
-import { createScore, ticksPerStep, type Score, type Steps, type Ticks } from '../score/index.js';
+import { createScore, DEFAULT_METER, DEFAULT_TEMPO, ticksPerStep, type Score, type Steps, type Ticks } from '../score/index.js';
 import type { StepContext, TrackInfo } from './types.js';
 
-/** A context with the defaults (4 steps per quarter, 4/4, 120 BPM, no key), ready to fill in. */
+/** A context with the defaults (4 steps per quarter, DEFAULT_METER, DEFAULT_TEMPO, no key), ready to fill in. */
 export function createStepContext(init: Partial<StepContext> = {}): StepContext {
   return {
     stepsPerQuarter: 4,
     pickup: 0,
-    timeSignatures: [{ step: 0, numerator: 4, denominator: 4 }],
+    timeSignatures: [{ step: 0, ...DEFAULT_METER }],
     keySignatures: [],
-    tempos: [{ step: 0, bpm: 120 }],
+    tempos: [{ step: 0, bpm: DEFAULT_TEMPO }],
     chords: [],
     fermatas: [],
     melody: [],

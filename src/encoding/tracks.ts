@@ -4,7 +4,7 @@
  * track monophonic (skyline) or free of repeated pitches (rolls) — counting
  * every note changed in the report. And back: grid notes to Score notes.
  */
-import { midiOf, pitchName, samePitch, sortNotes, ticksPerStep, type Note, type Pitch, type Score, type Steps } from '../score/index.js';
+import { DEFAULT_VELOCITY, midiOf, pitchName, samePitch, sortNotes, ticksPerStep, type Note, type Pitch, type Score, type Steps } from '../score/index.js';
 import type { ReportBuilder } from './report.js';
 import type { PartChoice } from './spec.js';
 import type { StepContext, TrackInfo } from './types.js';
@@ -154,10 +154,7 @@ export function gridToNote(context: StepContext): (n: GridNote) => Note {
     pitch: n.pitch,
     onset: n.step * q,
     duration: (n.end - n.step) * q,
-    velocity: DECODED_VELOCITY,
+    velocity: DEFAULT_VELOCITY, // encodings keep no dynamics
     ...(fermataAt.has(n.step) ? { fermata: true } : {}),
   });
 }
-
-/** Velocity of decoded notes: encodings do not keep dynamics. */
-export const DECODED_VELOCITY = 80;

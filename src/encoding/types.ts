@@ -8,7 +8,7 @@
  *   roll      Float32Array [steps, width]            piano roll, width = tracks × channels × pitches
  *   features  Float32Array [steps, featureWidth]     feature channels, in the spec's order
  */
-import type { BPM, Fifths, Midi, Mode, Steps } from '../score/index.js';
+import type { BPM, Key, Meter, Midi, Steps } from '../score/index.js';
 
 /** What an encoding could not keep, counted; never silently dropped. */
 export interface EncodeReport {
@@ -43,9 +43,9 @@ export interface StepContext {
   /** Length of the pickup (anacrusis) bar; 0 when none. */
   pickup: Steps;
   /** Sorted by step, the first at step 0. A change starts a new bar. */
-  timeSignatures: { step: Steps; numerator: number; denominator: number }[];
+  timeSignatures: (Meter & { step: Steps })[];
   /** Sorted by step; key signature fifths (of the major key or its relative) and mode. Empty when unknown. */
-  keySignatures: { step: Steps; fifths: Fifths; mode: Mode }[];
+  keySignatures: (Key & { step: Steps })[];
   tempos: { step: Steps; bpm: BPM }[];
   /** Chord symbols ("G", "Am7", "D/f#"), sorted by step. */
   chords: { step: Steps; text: string }[];

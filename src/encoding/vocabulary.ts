@@ -14,7 +14,7 @@
  */
 import { MusegenError } from '../errors.js';
 import {
-  fifthsOf, midiOf, pitchName, spellMidi, stepAlterOfFifths, type Fifths, type Midi, type Mode, type Pitch,
+  fifthsOf, midiOf, pitchName, spellMidi, stepAlterOfFifths, type Fifths, type Key, type Midi, type Pitch,
 } from '../score/index.js';
 
 export const REST = 0;
@@ -28,12 +28,6 @@ export interface VocabularyOptions {
   spelled: boolean;
   /** Alterations a spelled vocabulary holds, from −2..2. */
   alters: readonly number[];
-}
-
-/** A key to spell MIDI numbers in when the vocabulary does not keep spelling. */
-export interface SpellingKey {
-  fifths: Fifths;
-  mode: Mode;
 }
 
 const FIFTHS_SPAN = 64; // line-of-fifths positions -32..31 per MIDI number, room for any alter in -2..2
@@ -105,7 +99,7 @@ export class EventVocabulary {
   }
 
   /** The pitch of a note-on token; unspelled tokens are spelled in `key` (C major when none). */
-  pitchOf(token: number, key?: SpellingKey): Pitch {
+  pitchOf(token: number, key?: Key): Pitch {
     this.check(token);
     if (token < FIRST_PITCH_TOKEN) throw new MusegenError('BAD_ARGUMENT', `token ${token} (${this.name(token)}) is not a note`);
     const p = this.pitches[token - FIRST_PITCH_TOKEN]!;

@@ -4,11 +4,11 @@
  * Y: in the Jukedeck Nottingham files). Lengths are fractions of a whole note.
  */
 import { MusegenError } from '../errors.js';
-import { keySignatureFifths, modeFromName, stepAlterOfFifths, type BPM, type Fifths, type Mode, type Step } from '../score/index.js';
+import { keySignatureFifths, modeFromName, stepAlterOfFifths, type BPM, type Fifths, type Key, type Meter, type Step } from '../score/index.js';
 
 export interface AbcKey {
   /** The signature and mode for the key map; undefined for K:none / K:HP (no key signature). */
-  signature?: { fifths: Fifths; mode: Mode };
+  signature?: Key;
   /** Alteration of each step outside accidentals written in the bar. */
   accidentals: Partial<Record<Step, number>>;
 }
@@ -63,10 +63,8 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from + 1) }, (_, k) => from + k);
 }
 
-export interface AbcMeter { numerator: number; denominator: number }
-
 /** M: "6/8", "C" (4/4), "C|" (2/2), "2+3/8", "(2+2+3)/8"; undefined for "none" (free meter). */
-export function parseAbcMeter(value: string): AbcMeter | undefined {
+export function parseAbcMeter(value: string): Meter | undefined {
   const v = value.trim();
   if (v === '' || v === 'none') return undefined;
   if (v === 'C') return { numerator: 4, denominator: 4 };
@@ -78,7 +76,7 @@ export function parseAbcMeter(value: string): AbcMeter | undefined {
 }
 
 /** The default unit length the ABC standard gives a meter: 1/16 below 3/4, else 1/8. */
-export function defaultUnitLength(meter: AbcMeter | undefined): number {
+export function defaultUnitLength(meter: Meter | undefined): number {
   return meter && meter.numerator / meter.denominator < 0.75 ? 1 / 16 : 1 / 8;
 }
 

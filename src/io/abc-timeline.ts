@@ -11,22 +11,23 @@
 import { MusegenError } from '../errors.js';
 import {
   barLength,
+  DEFAULT_METER,
+  DEFAULT_VELOCITY,
   midiOf,
-  putEvent,
   TICKS_PER_QUARTER,
   type ChordSymbol,
   type KeySignatureEvent,
+  type Meter,
   type Note,
   type Step,
   type TempoEvent,
   type Ticks,
   type TimeSignatureEvent,
 } from '../score/index.js';
-import { parseAbcKey, parseAbcLength, parseAbcMeter, parseAbcTempo, type AbcKey, type AbcMeter } from './abc-fields.js';
+import { parseAbcKey, parseAbcLength, parseAbcMeter, parseAbcTempo, type AbcKey } from './abc-fields.js';
 import type { AbcElement } from './abc-music.js';
 
 const WHOLE = 4 * TICKS_PER_QUARTER;
-const VELOCITY = 64;
 
 /**
  * How far a written accidental reaches, as ABC's `%%propagate-accidentals`:
@@ -39,12 +40,12 @@ export type AccidentalReach = 'octave' | 'pitch' | 'not';
 /** What is in force where a voice starts (from the tune header), and how to read accidentals. */
 export interface AbcStart {
   unitLength: number;
-  meter?: AbcMeter;
+  meter?: Meter;
   key: AbcKey;
   accidentals: AccidentalReach;
 }
 
-/** The maps a tune builds up; every voice adds to the same ones. */
+/** The map events a voice gives, in its order (`eventMap` makes maps of them); chord symbols are shared by all voices. */
 export interface AbcMaps {
   tempos: TempoEvent[];
   timeSignatures: TimeSignatureEvent[];
@@ -67,7 +68,7 @@ export function layoutVoice(elements: AbcElement[], start: AbcStart, maps: AbcMa
 class Timeline {
   private t = 0;
   private unit: number;
-  private meter: AbcMeter | undefined;
+  private meter: Meter | undefined;
   private keyAccidentals: Partial<Record<Step, number>>;
   /** Accidentals written in the current bar, by letter and octave ("F5") or letter ("F"), as `reach` says. */
   private barAccidentals = new Map<string, number>();
@@ -109,7 +110,7 @@ class Timeline {
           break;
         }
         case 'barRest':
-          this.t += e.bars * barLength(this.meter ?? { numerator: 4, denominator: 4 });
+          this.t += e.bars * barLength(this.meter ?? DEFAULT_METER);
           this.ties.clear();
           break;
         case 'bar':
@@ -159,7 +160,7 @@ class Timeline {
         note.duration = end - note.onset;
         note.tied = true;
       } else {
-        note = { pitch, onset, duration: end - onset, velocity: VELOCITY };
+        note = { pitch, onset, duration: end - onset, velocity: DEFAULT_VELOCITY };
         this.notes.push(note);
       }
       if (e.fermata) note.fermata = true;
@@ -173,14 +174,14 @@ class Timeline {
       if (name === 'K') {
         const key = parseAbcKey(value);
         this.keyAccidentals = key.accidentals;
-        if (key.signature) putChange(this.maps.keySignatures, { tick, ...key.signature }, (a, b) => a.fifths === b.fifths && a.mode === b.mode);
+        if (key.signature) this.maps.keySignatures.push({ tick, ...key.signature });
       } else if (name === 'M') {
         this.meter = parseAbcMeter(value);
-        if (this.meter) putChange(this.maps.timeSignatures, { tick, ...this.meter }, (a, b) => a.numerator === b.numerator && a.denominator === b.denominator);
+        if (this.meter) this.maps.timeSignatures.push({ tick, ...this.meter });
       } else if (name === 'L') this.unit = parseAbcLength(value);
       else if (name === 'Q') {
         const bpm = parseAbcTempo(value, this.unit);
-        if (bpm !== undefined) putChange(this.maps.tempos, { tick, bpm }, (a, b) => a.bpm === b.bpm);
+        if (bpm !== undefined) this.maps.tempos.push({ tick, bpm });
       }
     } catch (err) {
       if (err instanceof MusegenError) throw new MusegenError(err.code, `line ${line}: ${err.message}`);
@@ -189,14 +190,8 @@ class Timeline {
   }
 }
 
-/** Put a map event unless the one in force already says the same (a repeat or part restating the key). */
-function putChange<E extends { tick: Ticks }>(events: E[], e: E, same: (a: E, b: E) => boolean): void {
-  const last = events[events.length - 1];
-  if (!last || !same(last, e)) putEvent(events, e);
-}
-
 /** The ABC standard's default q for (p: 3 notes in the time of 2, 2 in 3…; 5, 7, 9 in 3 in compound meter, else 2. */
-function defaultTupletTime(p: number, meter: AbcMeter | undefined): number | undefined {
+function defaultTupletTime(p: number, meter: Meter | undefined): number | undefined {
   const fixed: Record<number, number> = { 2: 3, 3: 2, 4: 3, 6: 2, 8: 3 };
   if (fixed[p] !== undefined) return fixed[p];
   if (p === 5 || p === 7 || p === 9) return meter && meter.numerator % 3 === 0 && meter.numerator > 3 ? 3 : 2;

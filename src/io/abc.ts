@@ -23,7 +23,7 @@
  *   tunes[0].x; tunes[0].score.title; tunes[0].score.chordSymbols;
  */
 import { MusegenError, errorMessage } from '../errors.js';
-import { barLength, createPart, createScore, sortNotes, type Score } from '../score/index.js';
+import { barLength, createPart, createScore, DEFAULT_METER, DEFAULT_TEMPO, eventMap, sortNotes, type Score } from '../score/index.js';
 import { defaultUnitLength, parseAbcKey, parseAbcLength, parseAbcMeter, parseAbcTempo, parsePlayOrder } from './abc-fields.js';
 import { scanMusicLine, type AbcElement } from './abc-music.js';
 import { unfoldRepeats } from './abc-repeats.js';
@@ -123,8 +123,8 @@ function readTune(tune: TuneText, unfold: boolean, accidentals: AccidentalReach)
   const chordSymbols: AbcMaps['chordSymbols'] = [];
   const laid = [...scanVoices(tune.lines.slice(bodyFrom))].map(([id, elements]) => {
     const maps: AbcMaps = {
-      tempos: [{ tick: 0, bpm: parseAbcTempo(header.get('Q') ?? '', unitLength) ?? 120 }],
-      timeSignatures: [{ tick: 0, ...(meter ?? { numerator: 4, denominator: 4 }) }],
+      tempos: [{ tick: 0, bpm: parseAbcTempo(header.get('Q') ?? '', unitLength) ?? DEFAULT_TEMPO }],
+      timeSignatures: [{ tick: 0, ...(meter ?? DEFAULT_METER) }],
       keySignatures: key.signature ? [{ tick: 0, ...key.signature }] : [],
       chordSymbols,
     };
@@ -139,9 +139,9 @@ function readTune(tune: TuneText, unfold: boolean, accidentals: AccidentalReach)
   return createScore({
     ...(tune.title ? { title: tune.title } : {}),
     parts,
-    tempos: lead.maps.tempos,
-    timeSignatures: lead.maps.timeSignatures,
-    keySignatures: lead.maps.keySignatures,
+    tempos: eventMap(lead.maps.tempos),
+    timeSignatures: eventMap(lead.maps.timeSignatures),
+    keySignatures: eventMap(lead.maps.keySignatures),
     chordSymbols: chordSymbols.sort((a, b) => a.tick - b.tick),
     pickup: meter && firstBar < barLength(meter) && firstBar < lead.end ? firstBar : 0,
     end: Math.max(...laid.map((v) => v.end)),
@@ -187,7 +187,7 @@ function stripComment(line: string): string {
 
 registerReader({
   name: 'abc',
-  version: 1,
+  version: 2,
   extensions: ['.abc'],
   read: (bytes, fileName, options = {}) =>
     readAbc(new TextDecoder().decode(bytes), { ...options, fileName }).map(({ score }) => ({ score })),

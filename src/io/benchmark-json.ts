@@ -17,7 +17,7 @@
  */
 import { MusegenError, errorMessage } from '../errors.js';
 import {
-  createPart, createScore, ticksPerStep,
+  createPart, createScore, DEFAULT_VELOCITY, ticksPerStep,
   type Midi, type Part, type Score, type Steps, type Ticks, type Velocity,
 } from '../score/index.js';
 import { spellNotes, spellingKeys, type MidiNote } from './midi-spelling.js';
@@ -34,7 +34,7 @@ export interface BenchmarkJsonOptions {
   velocity?: Velocity;
 }
 
-export const BENCHMARK_JSON_DEFAULTS = { velocity: 64 } satisfies BenchmarkJsonOptions;
+export const BENCHMARK_JSON_DEFAULTS = { velocity: DEFAULT_VELOCITY } satisfies BenchmarkJsonOptions;
 
 const SPLITS: readonly Split[] = ['train', 'valid', 'test'];
 const VOICE_NAMES = ['Soprano', 'Alto', 'Tenor', 'Bass'];
@@ -135,7 +135,7 @@ function voicePart(steps: Piece, step: Ticks, velocity: Velocity, name: string):
 
 export const benchmarkJsonReader: FormatReader = {
   name: 'jsb-json',
-  version: 1,
+  version: 2,
   extensions: ['.json'],
   read: (bytes, fileName) => readBenchmarkJson(bytes, { fileName }),
 };

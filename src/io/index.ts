@@ -1,11 +1,17 @@
 /**
  * io — bytes ⇄ Score, one file per format (MIDI, MusicXML/.mxl, Humdrum kern,
  * ABC, benchmark JSON). Each format registers its reader (and writer) by
- * extension; `readScoreFile` picks by extension and names the file in every
- * error. Readers never see a tensor.
+ * extension; `readBytes` picks by a file's name and names it in every error.
+ * Readers never see a tensor.
+ *
+ *   Uint8Array ─ readBytes(bytes, name) ─► ReadPiece[] (Score, split?)
+ *   Score ─ writerNamed('midi').write ─► Uint8Array
+ *
+ * Everything here is browser-safe: no node:* import. Reading and writing
+ * files on disk (`readScoreFile`, `writeFileAtomic`) is the Node-only part,
+ * exported by ./node.js.
  */
 export * from './registry.js';
-export * from './atomic.js';
 export * from './midi.js';
 export * from './kern.js';
 export * from './musicxml.js';

@@ -33,10 +33,13 @@ import {
   barLength,
   createPart,
   createScore,
+  DEFAULT_METER,
+  DEFAULT_TEMPO,
+  DEFAULT_VELOCITY,
+  eventMap,
   keySignatureFifths,
   midiOf,
   modeFromName,
-  putEvent,
   sortNotes,
   type KeySignatureEvent,
   type Note,
@@ -48,7 +51,6 @@ import {
 import { parseKernToken } from './kern-token.js';
 import { registerReader } from './registry.js';
 
-const VELOCITY = 64;
 /** General MIDI Choir Aahs, for parts of the vocal class (`*ICvox`). */
 const CHOIR_PROGRAM = 52;
 const INSTRUMENT_NAMES: Record<string, string> = { soprn: 'Soprano', alto: 'Alto', tenor: 'Tenor', bass: 'Bass', vox: 'Voice' };
@@ -109,8 +111,8 @@ class KernSegment {
   private readonly parts: PartDraft[] = [];
   private time = 0;
   private firstBar: number | undefined;
-  private readonly tempos: TempoEvent[] = [{ tick: 0, bpm: 120 }];
-  private readonly meters: TimeSignatureEvent[] = [{ tick: 0, numerator: 4, denominator: 4 }];
+  private readonly tempos: TempoEvent[] = [];
+  private readonly meters: TimeSignatureEvent[] = [];
   private readonly keys: (KeySignatureEvent & { fromSignature: boolean })[] = [];
   /** Open ties by part and MIDI number. */
   private readonly ties = new Map<string, Note>();
@@ -194,9 +196,9 @@ class KernSegment {
         key.fifths = keySignatureFifths(tonic, mode);
       }
     } else if ((m = /^\*M(\d+)\/(\d+)$/.exec(t))) {
-      putEvent(this.meters, { tick: Math.round(this.time), numerator: Number(m[1]), denominator: Number(m[2]) });
+      this.meters.push({ tick: Math.round(this.time), numerator: Number(m[1]), denominator: Number(m[2]) });
     } else if ((m = /^\*MM(\d+(?:\.\d+)?)$/.exec(t))) {
-      putEvent(this.tempos, { tick: Math.round(this.time), bpm: Number(m[1]) });
+      this.tempos.push({ tick: Math.round(this.time), bpm: Number(m[1]) });
     }
   }
 
@@ -237,7 +239,7 @@ class KernSegment {
       return;
     }
     const onset = Math.round(t);
-    const note: Note = { pitch, onset, duration: end - onset, velocity: VELOCITY, voice };
+    const note: Note = { pitch, onset, duration: end - onset, velocity: DEFAULT_VELOCITY, voice };
     if (fermata) note.fermata = true;
     if (tie) note.tied = true;
     this.parts[part]!.notes.push(note);
@@ -248,7 +250,8 @@ class KernSegment {
   score(): Score {
     const end = Math.round(this.time);
     const firstBar = Math.round(this.firstBar ?? 0);
-    const pickup = firstBar > 0 && firstBar < barLength(this.meters[0]!) && firstBar < end ? firstBar : 0;
+    const meters = eventMap(this.meters, DEFAULT_METER);
+    const pickup = firstBar > 0 && firstBar < barLength(meters[0]!) && firstBar < end ? firstBar : 0;
     return createScore({
       parts: this.parts.map((p, i) =>
         createPart({
@@ -258,9 +261,9 @@ class KernSegment {
           notes: sortNotes(p.notes),
         }),
       ),
-      tempos: this.tempos,
-      timeSignatures: this.meters,
-      keySignatures: this.keys.map(({ tick, fifths, mode }) => ({ tick, fifths, mode })),
+      tempos: eventMap(this.tempos, { bpm: DEFAULT_TEMPO }),
+      timeSignatures: meters,
+      keySignatures: eventMap(this.keys.map(({ tick, fifths, mode }) => ({ tick, fifths, mode }))),
       pickup,
       end,
     });
@@ -269,7 +272,7 @@ class KernSegment {
 
 registerReader({
   name: 'kern',
-  version: 1,
+  version: 2,
   extensions: ['.krn', '.kern'],
   read: (bytes) => readKern(new TextDecoder().decode(bytes)).map((score) => ({ score })),
 });

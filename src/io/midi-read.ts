@@ -17,7 +17,7 @@
  */
 import { MusegenError, errorMessage } from '../errors.js';
 import {
-  createScore, createPart, eventAt, TICKS_PER_QUARTER,
+  createScore, createPart, DEFAULT_METER, DEFAULT_TEMPO, eventAt, eventMap, TICKS_PER_QUARTER,
   type KeySignatureEvent, type Part, type Score, type TempoEvent, type Ticks, type TimeSignatureEvent,
 } from '../score/index.js';
 import { spellNotes, spellingKeys, type KeyLookup, type MidiNote } from './midi-spelling.js';
@@ -80,7 +80,7 @@ export function readMidi(bytes: Uint8Array): Score {
   const first = parsed[0]!;
   const title = first.name && (header.format === 0 || first.midi.tracks.every((t) => t.notes.length === 0)) ? first.name : undefined;
 
-  const keys = mergeMap(keySignatures, (a, b) => a.fifths === b.fifths && a.mode === b.mode);
+  const keys = eventMap(keySignatures);
   const pitchedKey = spellingKeys(keys, raw.filter((r) => !r.part.isDrum).flatMap((r) => r.notes));
   for (const r of raw) r.part.notes = spellNotes(r.notes, r.part.isDrum ? C_MAJOR : pitchedKey);
 
@@ -89,11 +89,8 @@ export function readMidi(bytes: Uint8Array): Score {
     ...(title !== undefined && { title }),
     end,
     parts: raw.map((r) => r.part),
-    tempos: withDefaultAtZero(mergeMap(tempos, (a, b) => a.bpm === b.bpm), { tick: 0, bpm: 120 }),
-    timeSignatures: withDefaultAtZero(
-      mergeMap(timeSignatures, (a, b) => a.numerator === b.numerator && a.denominator === b.denominator),
-      { tick: 0, numerator: 4, denominator: 4 },
-    ),
+    tempos: eventMap(tempos, { bpm: DEFAULT_TEMPO }),
+    timeSignatures: eventMap(timeSignatures, DEFAULT_METER),
     keySignatures: keys,
   });
 }
@@ -213,21 +210,4 @@ function collectMaps(
     const fifths = KEY_NAMES.indexOf(k.key) - 7;
     if (fifths >= -7) keySignatures.push({ tick: toTicks(k.ticks), fifths, mode: k.scale === 'minor' ? 'minor' : 'major' });
   }
-}
-
-/**
- * Events from all tracks as one map: sorted by tick, the last of several at
- * one tick wins, and an event that repeats the one before it is dropped.
- */
-function mergeMap<E extends { tick: Ticks }>(events: E[], same: (a: E, b: E) => boolean): E[] {
-  const out: E[] = [];
-  for (const e of [...events].sort((a, b) => a.tick - b.tick)) {
-    if (out.length && out[out.length - 1]!.tick === e.tick) out.pop();
-    if (!(out.length && same(out[out.length - 1]!, e))) out.push(e);
-  }
-  return out;
-}
-
-function withDefaultAtZero<E extends { tick: Ticks }>(events: E[], fallback: E): E[] {
-  return events[0]?.tick === 0 ? events : [fallback, ...events];
 }

@@ -6,7 +6,7 @@
  */
 import {
   estimateKey, eventAt, sortNotes, spellMidi,
-  type Fifths, type KeySignatureEvent, type Midi, type Mode, type Note, type Ticks, type Velocity,
+  type Key, type KeySignatureEvent, type Midi, type Note, type Ticks, type Velocity,
 } from '../score/index.js';
 
 /** A note before spelling. */
@@ -17,7 +17,7 @@ export interface MidiNote {
   velocity: Velocity;
 }
 
-export type KeyLookup = (tick: Ticks) => { fifths: Fifths; mode: Mode };
+export type KeyLookup = (tick: Ticks) => Key;
 
 /**
  * The key to spell in at each tick: the signature in force (the first one

@@ -26,12 +26,16 @@ import {
   TICKS_PER_QUARTER,
   barLength,
   createPart,
+  DEFAULT_METER,
+  DEFAULT_TEMPO,
+  DEFAULT_VELOCITY,
+  eventMap,
   lastNoteEnd,
   midiOf,
   modeFromName,
-  putEvent,
   sortNotes,
-  type KeySignatureEvent,
+  type Key,
+  type Meter,
   type Note,
   type Part,
   type Pitch,
@@ -39,7 +43,6 @@ import {
   type Step,
   type TempoEvent,
   type Ticks,
-  type TimeSignatureEvent,
   type Velocity,
 } from '../score/index.js';
 import { formatChordSymbol, kindSuffix, type ChordNote } from '../score/index.js';
@@ -50,7 +53,7 @@ export interface MusicXmlReadOptions {
   defaultVelocity: Velocity;
 }
 
-export const MUSICXML_READ_DEFAULTS: MusicXmlReadOptions = { defaultVelocity: 80 };
+export const MUSICXML_READ_DEFAULTS: MusicXmlReadOptions = { defaultVelocity: DEFAULT_VELOCITY };
 
 /** MIDI velocity of MusicXML's dynamics percentage (100 = forte = 90). */
 export const FORTE_VELOCITY: Velocity = 90;
@@ -80,8 +83,8 @@ interface RawPart {
   notes: RawNote[];
   /** Length of each measure in ticks: the furthest the cursor reached. */
   lengths: number[];
-  keys: (At & Omit<KeySignatureEvent, 'tick'>)[];
-  times: (At & Omit<TimeSignatureEvent, 'tick'>)[];
+  keys: (At & Key)[];
+  times: (At & Meter)[];
   tempos: (At & Omit<TempoEvent, 'tick'>)[];
   chordSymbols: (At & { text: string })[];
 }
@@ -111,7 +114,7 @@ function readPitch(node: XmlNode, stepTag: string, octaveTag: string, place: Pla
 }
 
 /** Time signature of a <time>: the sum of its beats / beat-type pairs ("3+2" counts 5). */
-function readTime(time: XmlNode, place: Place): { numerator: number; denominator: number } | undefined {
+function readTime(time: XmlNode, place: Place): Meter | undefined {
   const beats = childrenNamed(time, 'beats').map((b) => textOf(b).split('+').reduce((s, x) => s + Number(x), 0));
   const types = childrenNamed(time, 'beat-type').map((b) => Number(textOf(b)));
   if (beats.length === 0 || beats.length !== types.length) return undefined; // senza-misura
@@ -292,13 +295,6 @@ function mergeTies(raw: (Note & { tieStart: boolean; tieStop: boolean })[]): Not
   return out;
 }
 
-/** Events in tick order; one per tick (the last given), and none that repeats the one before. */
-function eventMap<E extends { tick: Ticks }>(events: E[], same: (a: E, b: E) => boolean): E[] {
-  const out: E[] = [];
-  for (const e of [...events].sort((a, b) => a.tick - b.tick)) putEvent(out, e);
-  return out.filter((e, i) => i === 0 || !same(out[i - 1]!, e));
-}
-
 /** The parts of a score as partwise lists of measures; timewise scores are regrouped. */
 function partMeasures(root: XmlNode): Map<string, XmlNode[]> {
   const parts = new Map<string, XmlNode[]>();
@@ -379,18 +375,10 @@ export function readMusicXml(text: string, options: Partial<MusicXmlReadOptions>
   const first = <E>(lists: E[][]): E[] => lists.find((l) => l.length > 0) ?? [];
   const timeSignatures = eventMap(
     inRange(first(raws.map((r) => r.times)).map(({ numerator, denominator, ...a }) => ({ tick: tickOf(a), numerator, denominator }))),
-    (a, b) => a.numerator === b.numerator && a.denominator === b.denominator,
+    DEFAULT_METER,
   );
-  if (timeSignatures[0]?.tick !== 0) timeSignatures.unshift({ tick: 0, numerator: 4, denominator: 4 });
-  const keySignatures = eventMap(
-    inRange(first(raws.map((r) => r.keys)).map(({ fifths, mode, ...a }) => ({ tick: tickOf(a), fifths, mode }))),
-    (a, b) => a.fifths === b.fifths && a.mode === b.mode,
-  );
-  const tempos = eventMap(
-    inRange(raws.flatMap((r) => r.tempos).map(({ bpm, ...a }) => ({ tick: tickOf(a), bpm }))),
-    (a, b) => a.bpm === b.bpm,
-  );
-  if (tempos[0]?.tick !== 0) tempos.unshift({ tick: 0, bpm: 120 });
+  const keySignatures = eventMap(inRange(first(raws.map((r) => r.keys)).map(({ fifths, mode, ...a }) => ({ tick: tickOf(a), fifths, mode }))));
+  const tempos = eventMap(inRange(raws.flatMap((r) => r.tempos).map(({ bpm, ...a }) => ({ tick: tickOf(a), bpm }))), { bpm: DEFAULT_TEMPO });
   const chordSymbols = raws.flatMap((r) => r.chordSymbols).map(({ text, ...a }) => ({ tick: tickOf(a), text })).sort((a, b) => a.tick - b.tick);
 
   const firstLength = starts[1] ?? 0;

@@ -13,11 +13,13 @@
  * they fall inside it; text as chord-symbol.ts normalises it, blank ones
  * dropped). Spelled pitches are
  * written as they are; a fermata sits on the last piece of its note; a
- * velocity other than the readers' default is kept in <note dynamics>.
+ * velocity other than DEFAULT_VELOCITY (what every reader gives a note
+ * without dynamics) is kept in <note dynamics>.
  */
 import {
   barLength,
   barStarts,
+  DEFAULT_VELOCITY,
   lastNoteEnd,
   midiOf,
   timeSignatureAt,
@@ -31,7 +33,7 @@ import {
   type TimeSignatureEvent,
 } from '../score/index.js';
 import { parseChordSymbol, type ChordNote, type ParsedChordSymbol } from '../score/index.js';
-import { FORTE_VELOCITY, MUSICXML_READ_DEFAULTS } from './musicxml-read.js';
+import { FORTE_VELOCITY } from './musicxml-read.js';
 import { divisionUnit, splitDuration, type NoteValue } from './musicxml-notation.js';
 import { assignVoices, type Chord, type Lane } from './musicxml-voices.js';
 
@@ -176,7 +178,7 @@ class PartWriter {
   private note(n: Note, v: NoteValue, voice: number, flags: { chord: boolean; tieStop: boolean; tieStart: boolean; fermata: boolean }): void {
     const out = this.out;
     const dynamics: Record<string, string> = {};
-    if (n.velocity !== MUSICXML_READ_DEFAULTS.defaultVelocity) dynamics.dynamics = ((n.velocity * 100) / FORTE_VELOCITY).toFixed(2);
+    if (n.velocity !== DEFAULT_VELOCITY) dynamics.dynamics = ((n.velocity * 100) / FORTE_VELOCITY).toFixed(2);
     out.open('note', dynamics);
     if (flags.chord) out.empty('chord');
     out.open('pitch');

@@ -3,9 +3,9 @@
  * (a zip archive is recognised by its bytes, whatever the extension) and
  * writes uncompressed MusicXML 3.1 as the "musicxml" format.
  */
-import { extname } from 'node:path';
 import { MusegenError } from '../errors.js';
 import type { Score } from '../score/index.js';
+import { extensionOf } from './file-name.js';
 import { decodeXml } from './musicxml-dom.js';
 import { readMusicXml, type MusicXmlReadOptions } from './musicxml-read.js';
 import { writeMusicXml } from './musicxml-write.js';
@@ -19,7 +19,7 @@ export { unpackMxl } from './mxl.js';
 /** A Score from the bytes of a .musicxml, .xml or .mxl file. */
 export function readMusicXmlBytes(bytes: Uint8Array, fileName: string, options: Partial<MusicXmlReadOptions> = {}): Score {
   if (isZip(bytes)) return readMusicXml(unpackMxl(bytes), options);
-  if (extname(fileName).toLowerCase() === '.mxl') {
+  if (extensionOf(fileName).toLowerCase() === '.mxl') {
     throw new MusegenError('BAD_FORMAT', 'not a compressed MusicXML file (not a zip archive)');
   }
   return readMusicXml(decodeXml(bytes), options);
@@ -28,7 +28,7 @@ export function readMusicXmlBytes(bytes: Uint8Array, fileName: string, options: 
 export const musicXmlReader: FormatReader = {
   name: 'musicxml',
   extensions: ['.musicxml', '.xml', '.mxl'],
-  version: 2,
+  version: 3,
   read: (bytes, fileName) => [{ score: readMusicXmlBytes(bytes, fileName) }],
 };
 

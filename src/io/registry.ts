@@ -1,11 +1,11 @@
 /**
  * Formats by file extension: which reader turns a file's bytes into Scores
  * and which writer turns a Score into bytes. Each format file registers here.
+ * Bytes in, bytes out: reading files from disk is files.ts's (Node only).
  */
-import { readFile, stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
 import { MusegenError, errorMessage } from '../errors.js';
 import type { Score } from '../score/index.js';
+import { extensionOf, fileNameOf } from './file-name.js';
 
 /** The split a benchmark file assigns a piece to. */
 export type Split = 'train' | 'valid' | 'test';
@@ -58,7 +58,7 @@ export function supportedExtensions(): string[] {
 }
 
 export function readerFor(path: string): FormatReader | undefined {
-  const ext = extname(path).toLowerCase();
+  const ext = extensionOf(path).toLowerCase();
   return readers.find((r) => r.extensions.includes(ext));
 }
 
@@ -71,9 +71,9 @@ export function writerNamed(name: string): FormatWriter {
 /** Parse bytes already in memory with the reader for `path`'s extension; errors name the file. */
 export function readBytes(bytes: Uint8Array, path: string, options: ReadOptions = {}): ReadPiece[] {
   const reader = readerFor(path);
-  const name = basename(path);
+  const name = fileNameOf(path);
   if (!reader) {
-    throw new MusegenError('UNSUPPORTED', `unsupported file type "${extname(path) || '(none)'}" (supported: ${supportedExtensions().join(' ')})`, name);
+    throw new MusegenError('UNSUPPORTED', `unsupported file type "${extensionOf(path) || '(none)'}" (supported: ${supportedExtensions().join(' ')})`, name);
   }
   try {
     return reader.read(bytes, name, options);
@@ -81,21 +81,4 @@ export function readBytes(bytes: Uint8Array, path: string, options: ReadOptions 
     if (e instanceof MusegenError) throw e.file ? e : new MusegenError(e.code, e.message, name, { cause: e });
     throw new MusegenError('BAD_FORMAT', `not a valid ${reader.name} file (${errorMessage(e)})`, name, { cause: e });
   }
-}
-
-/** Read one music file from disk. Every failure is a MusegenError naming the file. */
-export async function readScoreFile(path: string, options: ReadOptions = {}): Promise<ReadPiece[]> {
-  let bytes: Uint8Array;
-  try {
-    const st = await stat(path);
-    if (st.isDirectory()) throw new MusegenError('BAD_ARGUMENT', 'is a folder, not a file', path);
-    bytes = await readFile(path);
-  } catch (e) {
-    if (e instanceof MusegenError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new MusegenError('NOT_FOUND', 'no such file or folder', path);
-    if (code === 'EACCES' || code === 'EPERM') throw new MusegenError('UNREADABLE', 'permission denied', path);
-    throw new MusegenError('UNREADABLE', errorMessage(e), path);
-  }
-  return readBytes(bytes, path, options);
 }

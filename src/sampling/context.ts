@@ -7,18 +7,11 @@
 import { createStepContext, type AnyEncoder, type StepContext, type TrackInfo } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import {
-  alterOfAccidental, barLength, estimateKey, keySignatureFifths, midiOf, modeFromName, ticksPerStep, type BPM, type Fifths, type Mode, type Score, type Step, type Steps,
+  alterOfAccidental, barLength, estimateKey, keySignatureFifths, midiOf, modeFromName, ticksPerStep, type BPM, type Key, type Meter, type Score, type Step, type Steps,
 } from '../score/index.js';
 
-export interface Meter {
-  numerator: number;
-  denominator: number;
-}
-
-export interface KeyChoice {
-  fifths: Fifths;
-  mode: Mode;
-}
+/** The key a piece is generated in (the score room's `Key`, by its older name). */
+export type KeyChoice = Key;
 
 /** "4/4", "6/8", "3/2". */
 export function parseMeter(text: string): Meter {

@@ -3,13 +3,17 @@
  *
  * A Score is parts of Notes on one integer time line (480 ticks per quarter)
  * with spelled pitches (step, alter, octave; the MIDI number derived), and
- * tempo, meter and key maps. Here: building scores, bars and beats,
- * quantizing to a grid, transposing by a spelled interval, slicing by bars.
- * No I/O and no tensors.
+ * tempo, meter and key maps. Here: building scores, the defaults a source
+ * leaves out, event maps, bars and beats, ticks ⇄ seconds, quantizing to a
+ * grid, transposing by a spelled interval, slicing by bars. No I/O and no
+ * tensors.
  */
 export * from './units.js';
 export * from './pitch.js';
 export * from './score.js';
+export * from './defaults.js';
+export * from './event-map.js';
+export * from './time.js';
 export * from './meter.js';
 export * from './quantize.js';
 export * from './transpose.js';

@@ -1,5 +1,6 @@
 /** Keys: the signature of a tonic and mode, mode names, and key estimation (Krumhansl–Kessler profiles) for sources that give no key signature. */
 import { fifthsOf, type Mode, type Pitch } from './pitch.js';
+import type { Key } from './score.js';
 import type { Fifths, Midi, Ticks } from './units.js';
 
 const MAJOR = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
@@ -21,7 +22,7 @@ function correlation(a: number[], b: number[]): number {
  * The most likely key of a set of notes, weighted by duration, as a key
  * signature (fifths of the major key or its relative) and mode. C major for no notes.
  */
-export function estimateKey(notes: Iterable<{ midi: Midi; duration: Ticks }>): { fifths: Fifths; mode: Mode } {
+export function estimateKey(notes: Iterable<{ midi: Midi; duration: Ticks }>): Key {
   const hist = new Array<number>(12).fill(0);
   for (const n of notes) hist[((n.midi % 12) + 12) % 12]! += n.duration;
   let best = { score: -Infinity, fifths: 0, mode: 'major' as Mode };

@@ -1,8 +1,8 @@
 /** Bars and beats: where barlines fall given the meter map and a pickup. */
-import { timeSignatureAt, type Score, type TimeSignatureEvent } from './score.js';
+import { timeSignatureAt, type Meter, type Score, type TimeSignatureEvent } from './score.js';
 import { TICKS_PER_QUARTER, type Ticks } from './units.js';
 
-export function barLength(ts: Pick<TimeSignatureEvent, 'numerator' | 'denominator'>): Ticks {
+export function barLength(ts: Meter): Ticks {
   return (ts.numerator * 4 * TICKS_PER_QUARTER) / ts.denominator;
 }
 
@@ -16,7 +16,7 @@ export function barStarts(score: Pick<Score, 'timeSignatures' | 'pickup' | 'end'
   if (score.pickup > 0) starts.push(t);
   const changes = score.timeSignatures.map((e) => e.tick).filter((x) => x > t);
   while (t < score.end) {
-    const len = barLength(timeSignatureAt(score as Score, t));
+    const len = barLength(timeSignatureAt(score, t));
     let next = t + len;
     const change = changes.find((c) => c > t && c < next);
     if (change !== undefined) next = change;

@@ -1,5 +1,6 @@
 /** Snap a Score to a grid of steps per quarter note. */
 import { MusegenError } from '../errors.js';
+import { eventMap } from './event-map.js';
 import type { Score } from './score.js';
 import { lastNoteEnd, sortNotes } from './score.js';
 import { TICKS_PER_QUARTER, type Steps, type Ticks } from './units.js';
@@ -21,7 +22,9 @@ export function isOnGrid(score: Score, stepsPerQuarter: Steps): boolean {
 
 /**
  * A copy of the score with onsets and note ends rounded to the nearest step;
- * every note keeps at least one step. Map events and the pickup snap too.
+ * every note keeps at least one step. Map events and the pickup snap too
+ * (events that land on one step: the last wins, and one that then repeats the
+ * event before it goes).
  */
 export function quantize(score: Score, stepsPerQuarter: Steps): Score {
   const q = ticksPerStep(stepsPerQuarter);
@@ -36,14 +39,7 @@ export function quantize(score: Score, stepsPerQuarter: Steps): Score {
       }),
     ),
   }));
-  const events = <E extends { tick: Ticks }>(es: E[]): E[] => {
-    const out: E[] = [];
-    for (const e of es.map((x) => ({ ...x, tick: snap(x.tick) }))) {
-      if (out.length > 0 && out[out.length - 1]!.tick === e.tick) out[out.length - 1] = e;
-      else out.push(e);
-    }
-    return out;
-  };
+  const events = <E extends { tick: Ticks }>(es: E[]): E[] => eventMap(es.map((x) => ({ ...x, tick: snap(x.tick) })));
   const out: Score = {
     ...score,
     parts,

@@ -6,6 +6,8 @@
  * set `tied` when the written note was split; writers split a Note at
  * barlines again and tie the pieces.
  */
+import { DEFAULT_METER, DEFAULT_TEMPO } from './defaults.js';
+import { eventAt } from './event-map.js';
 import { midiOf, type Pitch, type Mode } from './pitch.js';
 import type { BPM, Fifths, Ticks, Velocity } from './units.js';
 
@@ -34,18 +36,23 @@ export interface Part {
   notes: Note[];
 }
 
+/** A time signature: `numerator` beats of a 1/`denominator` note (6/8: six eighths). */
+export interface Meter { numerator: number; denominator: number }
+/** A key: its signature on the line of fifths (that of the major key or its relative: E minor = 1) and its mode. */
+export interface Key { fifths: Fifths; mode: Mode }
+
 export interface TempoEvent { tick: Ticks; bpm: BPM }
-export interface TimeSignatureEvent { tick: Ticks; numerator: number; denominator: number }
-export interface KeySignatureEvent { tick: Ticks; fifths: Fifths; mode: Mode }
+export interface TimeSignatureEvent extends Meter { tick: Ticks }
+export interface KeySignatureEvent extends Key { tick: Ticks }
 /** A chord symbol written above the staff ("G", "Am7", "D/f#"). */
 export interface ChordSymbol { tick: Ticks; text: string }
 
 export interface Score {
   title?: string;
   parts: Part[];
-  /** Sorted by tick; the first at tick 0 (120 BPM when the source has none). */
+  /** Sorted by tick; the first at tick 0 (DEFAULT_TEMPO when the source has none). */
   tempos: TempoEvent[];
-  /** Sorted by tick; the first at tick 0 (4/4 when the source has none). */
+  /** Sorted by tick; the first at tick 0 (DEFAULT_METER when the source has none). */
   timeSignatures: TimeSignatureEvent[];
   /** Sorted by tick; empty when the source gives none. */
   keySignatures: KeySignatureEvent[];
@@ -56,12 +63,12 @@ export interface Score {
   end: Ticks;
 }
 
-/** An empty Score with the defaults (120 BPM, 4/4), ready for parts. */
+/** An empty Score with the default tempo and meter, ready for parts. */
 export function createScore(init: Partial<Score> = {}): Score {
   const score: Score = {
     parts: [],
-    tempos: [{ tick: 0, bpm: 120 }],
-    timeSignatures: [{ tick: 0, numerator: 4, denominator: 4 }],
+    tempos: [{ tick: 0, bpm: DEFAULT_TEMPO }],
+    timeSignatures: [{ tick: 0, ...DEFAULT_METER }],
     keySignatures: [],
     chordSymbols: [],
     pickup: 0,
@@ -96,26 +103,10 @@ export function keyAt(score: Score, tick: Ticks): KeySignatureEvent | undefined 
   return eventAt(score.keySignatures, tick);
 }
 
-export function timeSignatureAt(score: Score, tick: Ticks): TimeSignatureEvent {
-  return eventAt(score.timeSignatures, tick) ?? { tick: 0, numerator: 4, denominator: 4 };
+export function timeSignatureAt(score: Pick<Score, 'timeSignatures'>, tick: Ticks): TimeSignatureEvent {
+  return eventAt(score.timeSignatures, tick) ?? { tick: 0, ...DEFAULT_METER };
 }
 
-export function tempoAt(score: Score, tick: Ticks): TempoEvent {
-  return eventAt(score.tempos, tick) ?? { tick: 0, bpm: 120 };
-}
-
-/** Put an event into a sorted map, in time order: it replaces the last event when that one has the same tick. */
-export function putEvent<E extends { tick: Ticks }>(events: E[], e: E): void {
-  if (events.length > 0 && events[events.length - 1]!.tick === e.tick) events[events.length - 1] = e;
-  else events.push(e);
-}
-
-/** The last event at or before `tick` in a sorted list. */
-export function eventAt<E extends { tick: Ticks }>(events: readonly E[], tick: Ticks): E | undefined {
-  let found: E | undefined;
-  for (const e of events) {
-    if (e.tick > tick) break;
-    found = e;
-  }
-  return found;
+export function tempoAt(score: Pick<Score, 'tempos'>, tick: Ticks): TempoEvent {
+  return eventAt(score.tempos, tick) ?? { tick: 0, bpm: DEFAULT_TEMPO };
 }

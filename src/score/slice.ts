@@ -1,7 +1,8 @@
 /** Cut a Score to a range of bars; the result starts at tick 0. */
 import { MusegenError } from '../errors.js';
 import { barStarts } from './meter.js';
-import { eventAt, type Score } from './score.js';
+import { eventAt } from './event-map.js';
+import type { Score } from './score.js';
 import type { Ticks } from './units.js';
 
 /**

@@ -10,6 +10,8 @@ export type Midi = number;
 export type Velocity = number;
 /** Quarter notes per minute. */
 export type BPM = number;
+/** Time in seconds (see `secondsAt` for ticks → seconds over a tempo map). */
+export type Seconds = number;
 /** A probability 0..1. */
 export type Probability = number;
 /** Position on the line of fifths relative to C (G = 1, F = -1, C# = 7, Db = -5). */
