@@ -1,3 +1,3 @@
 /** Types of scripts/build-browser.mjs, for the tests that build the browser bundle. */
 export function isNodeBuiltin(spec: string): boolean;
-export function buildBrowserBundle(options?: { outfile?: string; minify?: boolean }): Promise<{ outfile: string; bytes: number; seconds: number }>;
+export function buildBrowserBundle(options?: { outfile?: string; minify?: boolean }): Promise<{ outfile: string; bytes: number; seconds: number; warnings: string[] }>;

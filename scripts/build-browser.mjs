@@ -27,7 +27,8 @@ export function isNodeBuiltin(spec) {
 }
 
 /**
- * Build the bundle. Resolves with { outfile, bytes, seconds }; rejects with an
+ * Build the bundle. Resolves with { outfile, bytes, seconds, warnings } (esbuild's
+ * warnings as 'file:line: text' lines); rejects with an
  * Error whose message lists what kept the core from running in a browser.
  */
 export async function buildBrowserBundle({ outfile = resolve(root, 'dist/browser/musegen.js'), minify = false } = {}) {
@@ -67,7 +68,8 @@ export async function buildBrowserBundle({ outfile = resolve(root, 'dist/browser
   }
   if (leaks.length > 0) throw new Error(`the browser bundle is not self-contained:\n  ${leaks.join('\n  ')}`);
   const bytes = result.metafile.outputs[relative(root, outfile).split('\\').join('/')]?.bytes ?? 0;
-  return { outfile, bytes, seconds: (performance.now() - started) / 1000 };
+  const warnings = result.warnings.map((w) => `${w.location ? `${w.location.file}:${w.location.line}` : '(unknown file)'}: ${w.text}`);
+  return { outfile, bytes, seconds: (performance.now() - started) / 1000, warnings };
 }
 
 /** One line per unresolvable import: which file imports which built-in, or what else went wrong. */
@@ -91,7 +93,8 @@ function describeFailure(errors) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outfile = process.argv[2] ? resolve(process.argv[2]) : undefined;
   buildBrowserBundle({ outfile }).then(
-    ({ outfile: out, bytes, seconds }) => {
+    ({ outfile: out, bytes, seconds, warnings }) => {
+      for (const w of warnings) process.stderr.write(`build:browser: warning: ${w}\n`);
       process.stderr.write(`build:browser: ${relative(process.cwd(), out)} (${(bytes / 1e6).toFixed(1)} MB) in ${seconds.toFixed(1)} s\n`);
     },
     (e) => {

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  TICKS_PER_QUARTER as Q, createPart, createScore, loadGenerator, midiOf, noteCount, parsePitch, readBytes,
+  TICKS_PER_QUARTER as Q, createPart, createScore, folderSource, loadGenerator, midiOf, noteCount, parsePitch, readBytes,
   samplePieces, writerNamed, type Score,
 } from '../src/index.js';
 import { buildBrowserBundle } from '../scripts/build-browser.mjs';
@@ -221,7 +221,7 @@ describe('the browser bundle in headless chromium', () => {
   });
 
   it('writes the very bytes Node writes for the same model, seed and options', async () => {
-    const { generator } = await loadGenerator(modelDir);
+    const { generator } = await loadGenerator(folderSource(modelDir));
     try {
       const [piece] = samplePieces(generator, JOB);
       const node = writerNamed('midi').write(piece!.score);
@@ -229,7 +229,7 @@ describe('the browser bundle in headless chromium', () => {
       const firstDifference = inPage.findIndex((b, i) => b !== node[i]);
       expect({ length: inPage.length, firstDifference }).toEqual({ length: node.length, firstDifference: -1 });
     } finally {
-      (generator as { dispose?: () => void }).dispose?.();
+      generator.dispose();
     }
   });
 });

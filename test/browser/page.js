@@ -46,6 +46,6 @@ export async function run(job) {
     const back = musegen.readBytes(bytes, 'sampled.mid').map((p) => summary(p.score));
     return { parsed, kind: meta.kind, sampled: summary(piece.score), back, midi: base64(bytes) };
   } finally {
-    generator.dispose?.();
+    generator.dispose();
   }
 }
