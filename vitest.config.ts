@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
+    // each test file: a cache folder of its own (shared helpers live in test/helpers/)
+    setupFiles: ['test/helpers/setup.ts'],
   },
 });

@@ -3,18 +3,16 @@
  * errors on small tunes, then the 1,034 cleaned Nottingham tunes, 20 of them
  * against their melody MIDI files.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_VELOCITY, isMusegenError, midiOf, pitchName, quantize, readAbc, readBytes, readScoreFile, TICKS_PER_QUARTER as Q,
   type AbcReadOptions, type AbcTune, type Score,
 } from '../src/index.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
 
-const corpora = new URL('../../shared/corpora/', import.meta.url);
-const nottingham = fileURLToPath(new URL('nottingham-jukedeck/', corpora));
-const present = existsSync(`${nottingham}ABC_cleaned`) && existsSync(`${nottingham}MIDI/melody`);
-if (!present) console.warn(`abc: ${nottingham} is absent; the Nottingham corpus tests are skipped`);
+const nottingham = `${corpusPath('nottingham-jukedeck')}/`;
+const present = haveCorpus('abc: the Nottingham corpus tests', `${nottingham}ABC_cleaned`, `${nottingham}MIDI/melody`);
 
 const E = Q / 2; // an eighth, the unit length of most tunes below
 const tune = (body: string, opts: AbcReadOptions = {}): Score => {

@@ -6,65 +6,27 @@
  * the 16 bars asked for by default (the file ends exactly there), in 4/4 at 120 BPM. models/README.md
  * states that the model beats the 3-gram Markov baseline; so does its musegen.json.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { openSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TICKS_PER_QUARTER as Q } from '../src/index.js';
+import { musegen } from './helpers/cli.js';
+import { midicsvSummary as midicsv } from './helpers/midicsv.js';
+import { BUNDLED_MODEL as modelDir } from './helpers/paths.js';
+import { useTempDir } from './helpers/temp.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'dist', 'cli', 'musegen.js');
-const modelDir = join(root, 'models', 'default');
-let tmp: string;
+const tmp = useTempDir('bundled');
 
-interface Note { on: number; off: number; midi: number }
-
-/** Run musegen with stdout redirected to a file, as `> out.mid` does. */
+/** Run musegen with stdout redirected to a file, as `> out.mid` does, from a folder that is not the package's. */
 function sampleTo(file: string, args: string[]): { code: number | null; stderr: string } {
   const fd = openSync(file, 'w');
   try {
-    const r = spawnSync(process.execPath, [bin, 'sample', ...args], { cwd: tmp, stdio: ['ignore', fd, 'pipe'], timeout: 60_000 });
-    return { code: r.status, stderr: r.stderr.toString('utf8') };
+    return musegen(['sample', ...args], { cwd: tmp.path, stdoutFd: fd, timeout: 60_000 });
   } finally {
     closeSync(fd);
   }
 }
-
-/** Notes and header as midicsv reads them (ticks at the file's division). */
-function midicsv(file: string): { division: number; notes: Note[]; tempo: number[]; meter: string[]; end: number } {
-  const rows = execFileSync('midicsv', [file], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(', '));
-  const division = Number(rows.find((r) => r[2] === 'Header')![5]);
-  const open = new Map<number, number>();
-  const notes: Note[] = [];
-  for (const r of rows) {
-    const t = Number(r[1]);
-    const isOn = r[2] === 'Note_on_c' && Number(r[5]) > 0;
-    const isOff = r[2] === 'Note_off_c' || (r[2] === 'Note_on_c' && Number(r[5]) === 0);
-    if (isOn) open.set(Number(r[4]), t);
-    if (isOff) {
-      const midi = Number(r[4]);
-      notes.push({ on: open.get(midi)!, off: t, midi });
-      open.delete(midi);
-    }
-  }
-  return {
-    division,
-    notes: notes.sort((a, b) => a.on - b.on),
-    tempo: rows.filter((r) => r[2] === 'Tempo').map((r) => Number(r[3])),
-    meter: rows.filter((r) => r[2] === 'Time_signature').map((r) => `${r[3]}/${2 ** Number(r[4])}`),
-    end: Math.max(...rows.filter((r) => r[2] === 'End_track').map((r) => Number(r[1]))),
-  };
-}
-
-beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'musegen-bundled-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
 
 describe('the bundled model', () => {
   it('is shipped with its metadata, and beats the 3-gram Markov baseline', async () => {
@@ -78,7 +40,7 @@ describe('the bundled model', () => {
   it('samples a new tune with no argument but the temperature: MIDI that midicsv reads, in range and length', async () => {
     const meta = JSON.parse(await readFile(join(modelDir, 'musegen.json'), 'utf8'));
     const { lowest, highest } = meta.encoder;
-    const out = join(tmp, 'out.mid');
+    const out = tmp.join('out.mid');
     const r = sampleTo(out, ['--temp', '0.8']);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.code).toBe(0);
@@ -97,8 +59,8 @@ describe('the bundled model', () => {
   });
 
   it('fills the bars asked for, and the same seed gives the same tune', async () => {
-    const a = join(tmp, 'a.mid');
-    const b = join(tmp, 'b.mid');
+    const a = tmp.join('a.mid');
+    const b = tmp.join('b.mid');
     expect(sampleTo(a, ['--temp', '0.8', '--bars', '8', '--seed', '11']).code).toBe(0);
     expect(sampleTo(b, ['--temp', '0.8', '--bars', '8', '--seed', '11']).code).toBe(0);
     expect(await readFile(a)).toEqual(await readFile(b));

@@ -3,17 +3,18 @@
  * not stop a load, the cache (hits, corrupt entries, reader versions), the
  * split, statistics, and the compact cache form. A tiny text format
  * (".fake") is registered here so these tests do not depend on a real reader.
+ * Each test makes the folders it reads (the "walk" tree is made once and only read).
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   MusegenError, TICKS_PER_QUARTER as Q, corpusStats, createPart, createScore, defaultCacheDir, findMusicFiles,
   keySignatureName, loadCorpus, parsePitch, parseSplitFractions, registerReader, splitOf, writeFileAtomic,
   type FormatReader, type ReadPiece, type Split,
 } from '../src/index.js';
 import { packFile, unpackFile } from '../src/corpus/serialize.js';
+import { useTempDir } from './helpers/temp.js';
 
 /**
  * ".fake": a line "fake", then lines "C4 <onset quarters> <duration quarters> [fermata]",
@@ -49,8 +50,8 @@ const fakeReader = {
 registerReader(fakeReader);
 
 const GOOD = 'fake\nC4 0 1\nE4 1 1\nG4 2 2 fermata\nkey 1 major\nmeter 4/4';
-let tmp: string;
-const dir = (...p: string[]): string => join(tmp, ...p);
+const tmp = useTempDir('corpus-test');
+const dir = (...p: string[]): string => tmp.join(...p);
 
 async function tree(root: string, files: Record<string, string>): Promise<string> {
   for (const [name, text] of Object.entries(files)) {
@@ -60,20 +61,17 @@ async function tree(root: string, files: Record<string, string>): Promise<string
   return root;
 }
 
-beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'musegen-corpus-test-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
-
 describe('findMusicFiles', () => {
-  it('walks folders recursively, ignoring and counting hidden and other files', async () => {
+  beforeAll(async () => {
     const root = await tree(dir('walk'), {
       'a.fake': GOOD, 'sub/b.FAKE': GOOD, 'sub/deeper/c.fake': GOOD,
       '.hidden.fake': GOOD, '.git/d.fake': GOOD, 'notes.txt': 'x', 'README': 'x',
     });
     await symlink(join(root, 'missing.fake'), join(root, 'gone.fake'));
+  });
+
+  it('walks folders recursively, ignoring and counting hidden and other files', async () => {
+    const root = dir('walk');
     const set = await findMusicFiles([root], { extensions: ['.fake'] });
     expect(set.files.map((f) => f.relPath)).toEqual(['a.fake', 'sub/b.FAKE', 'sub/deeper/c.fake']);
     expect(set.files[0]!.path).toBe(join(root, 'a.fake'));
@@ -108,16 +106,17 @@ describe('loadCorpus', () => {
   });
 
   it('throws the file\'s own error for a single bad file, and one clear error for a folder without music', async () => {
-    await expect(loadCorpus([dir('mixed', 'bad.fake')], { cache: false })).rejects.toMatchObject({
-      code: 'BAD_FORMAT', message: `${dir('mixed', 'bad.fake')}: not a fake file (no "fake" header)`,
+    const single = await tree(dir('single'), { 'bad.fake': 'not music', 'notes.txt': 'x' });
+    await expect(loadCorpus([join(single, 'bad.fake')], { cache: false })).rejects.toMatchObject({
+      code: 'BAD_FORMAT', message: `${join(single, 'bad.fake')}: not a fake file (no "fake" header)`,
     });
     const notes = await tree(dir('prose'), { 'notes.txt': 'x', 'sub/more.md': 'y' });
-    await expect(loadCorpus([notes])).rejects.toThrow(new RegExp(`^${notes}: no music files found \\(supported: .*\\.fake`));
+    await expect(loadCorpus([notes], { cache: false })).rejects.toThrow(new RegExp(`^${notes}: no music files found \\(supported: .*\\.fake`));
     const allBad = await tree(dir('allbad'), { 'a.fake': 'x', 'b.fake': 'y' });
     await expect(loadCorpus([allBad], { cache: false })).rejects.toThrow(
       `${allBad}: none of the 2 music files could be read (first: ${join(allBad, 'a.fake')}: not a fake file`,
     );
-    await expect(loadCorpus([dir('walk', 'notes.txt')], { cache: false })).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+    await expect(loadCorpus([join(single, 'notes.txt')], { cache: false })).rejects.toMatchObject({ code: 'UNSUPPORTED' });
   });
 
   it('caches parsed files by content: hits on the second load, same pieces', async () => {
@@ -163,7 +162,7 @@ describe('loadCorpus', () => {
   });
 
   it('goes on without writing when the cache folder cannot be made', async () => {
-    const root = dir('corrupt');
+    const root = await tree(dir('blocked'), { 'a.fake': GOOD });
     const blocked = join(root, 'a.fake', 'cache'); // below a file: not even root can make it
     const corpus = await loadCorpus([root], { cacheDir: blocked });
     expect(corpus.pieces).toHaveLength(1);
@@ -188,7 +187,7 @@ describe('splits', () => {
       expect([splitOf(`melody/${name}`), splitOf(`chords/${name}`), splitOf(name)]).toEqual([splitOf(p), splitOf(p), splitOf(p)]);
     }
 
-    const root = dir('cached');
+    const root = await tree(dir('split'), { 'a.fake': GOOD, 'b.fake': 'fake\nD4 0 1\nsplit test' });
     const corpus = await loadCorpus([root], { cache: false, split: { train: 1, valid: 0, test: 0 } });
     expect(corpus.pieces.map((p) => [p.relPath, p.split])).toEqual([['a.fake', 'train'], ['b.fake', 'test']]);
 

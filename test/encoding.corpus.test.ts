@@ -1,17 +1,19 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/**
+ * The encoders on whole corpora: the 370 Bach chorales (kern) through voice
+ * streams, the soprano melody and the piano roll, and the spelled vocabulary.
+ * (The 1,034 Nottingham melodies are encoded in nottingham.corpus.test.ts,
+ * where that corpus is loaded once for the whole suite.)
+ */
+import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readScoreFile } from '../src/io/index.js';
+import { readScoreFile } from '../src/index.js';
 import { midiOf, pitchName, quantize, samePitch, type Note, type Pitch, type Score } from '../src/score/index.js';
 import { MelodyEncoder, PianoRollEncoder, VoiceStreamEncoder, type EncodedEvents } from '../src/encoding/index.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
+import { fermataByOnset } from './helpers/scores.js';
 
-const corpora = fileURLToPath(new URL('../../shared/corpora/', import.meta.url));
-const KERN = `${corpora}bach-370-chorales-kern/kern/`;
-const NOTTINGHAM = `${corpora}nottingham-jukedeck/MIDI/melody/`;
-const haveKern = existsSync(KERN);
-const haveNottingham = existsSync(NOTTINGHAM);
-if (!haveKern) console.log(`encoding.corpus: ${KERN} is absent; skipping the Bach chorale tests`);
-if (!haveNottingham) console.log(`encoding.corpus: ${NOTTINGHAM} is absent; skipping the Nottingham tests`);
+const KERN = `${corpusPath('bach-370-chorales-kern', 'kern')}/`;
+const haveKern = haveCorpus('encoding.corpus: the Bach chorale tests', KERN);
 
 async function readAll(dir: string, ext: string): Promise<{ file: string; score: Score }[]> {
   const out: { file: string; score: Score }[] = [];
@@ -24,11 +26,6 @@ async function readAll(dir: string, ext: string): Promise<{ file: string; score:
 type Row = [string, number, number, boolean];
 const rows = (notes: readonly Note[], name: (p: Pitch) => string = pitchName): Row[] => notes.map((n) => [name(n.pitch), n.onset, n.duration, n.fermata === true]);
 const midiName = (p: Pitch): string => String(midiOf(p));
-/** Fermatas as a step-level channel keeps them: on every note that starts where some fermata note starts. */
-function fermataByOnset(score: Score): Note[][] {
-  const at = new Set(score.parts.flatMap((p) => p.notes.filter((n) => n.fermata).map((n) => n.onset)));
-  return score.parts.map((p) => p.notes.map((n) => ({ ...n, fermata: at.has(n.onset) })));
-}
 /** Count the steps whose fermata-start bit is set. */
 function fermataStarts(e: EncodedEvents, offset: number): number {
   let n = 0;
@@ -101,32 +98,5 @@ describe.skipIf(!haveKern)('Bach chorales (kern)', () => {
       expect(new Set(ps.map((p) => spelled.tokenOf(p))).size).toBe(ps.length);
       expect(new Set(ps.map((p) => plain.tokenOf(p))).size).toBe(1);
     }
-  });
-});
-
-describe.skipIf(!haveNottingham)('Nottingham melodies (MIDI)', () => {
-  let tunes: { file: string; score: Score }[] = [];
-  beforeAll(async () => {
-    tunes = await readAll(NOTTINGHAM, '.mid');
-  });
-
-  it('decode(encode(s)) = quantize(s), keeping the top note where the melody has chords', () => {
-    expect(tunes.length).toBe(1034);
-    const enc = new MelodyEncoder({ spelled: true, stepsPerQuarter: 12, features: ['beat', 'key'] });
-    let chordTones = 0;
-    let offGrid = 0;
-    for (const { file, score } of tunes) {
-      const e = enc.encode(score);
-      const q = quantize(score, 12).parts[0]!.notes;
-      // the top note of each onset (these melodies' only overlaps are notes sharing an onset)
-      const top = q.filter((n, i) => !q.some((m, j) => j !== i && m.onset === n.onset && (midiOf(m.pitch) > midiOf(n.pitch) || (midiOf(m.pitch) === midiOf(n.pitch) && j > i))));
-      expect(rows(enc.decode(e).parts[0]!.notes), file).toEqual(rows(top));
-      expect(e.report.polyphonyDropped, file).toBe(q.length - top.length);
-      expect(e.report.outOfRange, file).toBe(0);
-      chordTones += e.report.polyphonyDropped;
-      offGrid += e.report.offGrid;
-    }
-    expect(chordTones).toBeGreaterThan(0); // a few tunes have double stops, counted, not lost silently
-    expect(offGrid).toBeGreaterThan(0);
   });
 });

@@ -8,6 +8,7 @@ import {
   readChordSymbol, REST, VoiceStreamEncoder, windowOrigins, windows,
 } from '../src/encoding/index.js';
 import { isMusegenError } from '../src/errors.js';
+import { fermataByOnset } from './helpers/scores.js';
 
 // ---- a seeded random Score generator --------------------------------------------------------------
 
@@ -89,12 +90,6 @@ const maps = (s: Score) => ({
   pickup: s.pickup, end: s.end, title: s.title,
 });
 const midiName = (p: Pitch): string => String(midiOf(p));
-/** Fermatas as a step-level encoding keeps them: on every note that starts where a fermata note starts. */
-function fermataByOnset(score: Score): Note[][] {
-  const at = new Set(score.parts.flatMap((p) => p.notes.filter((n) => n.fermata).map((n) => n.onset)));
-  return score.parts.map((p) => p.notes.map((n) => ({ ...n, fermata: at.has(n.onset) })));
-}
-
 function expectMusegenError(f: () => unknown, pattern: RegExp): void {
   try {
     f();
@@ -207,8 +202,17 @@ describe('vocabularies', () => {
     // every pitch of the vocabulary comes back from its token, spelled as it was
     for (let t = 2; t < spelled.size; t++) expect(spelled.tokenOf(spelled.pitchOf(t))).toBe(t);
     expect(spelled.size).toBeGreaterThan(2 + 2 * 49);
-    expect(spelled.tokenOf(parsePitch('C2'))).toBe(spelled.tokenOf(parsePitch('C2'))); // defined, low edge
+    // the low edge: C2 (MIDI 36, the lowest) has a token that maps back to C2, after the flatter Dbb2 and before B#1;
+    // nothing below MIDI 36 has one
+    const c2 = spelled.tokenOf(parsePitch('C2'));
+    expect(c2).toBeDefined();
+    expect(pitchName(spelled.pitchOf(c2!))).toBe('C2');
+    expect([2, 3, 4].map((t) => spelled.name(t))).toEqual(['Dbb2', 'C2', 'B#1']);
+    expect(Math.min(...spelled.pitches.map(midiOf))).toBe(36);
     expect(spelled.tokenOf(parsePitch('B1'))).toBeUndefined();
+    expect(spelled.tokenOf(parsePitch('Cb2'))).toBeUndefined(); // MIDI 35
+    expect(plain.tokenOf(parsePitch('C2'))).toBe(2); // the unspelled vocabulary's lowest pitch token
+    expect(plain.tokenOf(parsePitch('B#1'))).toBe(2);
   });
 
   it('respells pitches whose alteration the vocabulary lacks, and reports them', () => {

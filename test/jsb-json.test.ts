@@ -1,15 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+/**
+ * The benchmark JSON files (JSB Chorales, Nottingham in the Boulanger-Lewandowski
+ * split): the reader against the figures of their SOURCE.md, and the corpus
+ * loader keeping the split a file gives.
+ */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  benchmarkStepsPerQuarter, DEFAULT_VELOCITY, estimateKey, midiOf, pitchName, readBenchmarkJson, readBytes, spellMidi,
+  benchmarkStepsPerQuarter, corpusStats, DEFAULT_VELOCITY, estimateKey, loadCorpus, midiOf, pitchName, readBenchmarkJson, readBytes, spellMidi,
   type ReadPiece, type Split,
 } from '../src/index.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
 
-const corpora = fileURLToPath(new URL('../../shared/corpora/', import.meta.url));
-const exists = existsSync(join(corpora, 'jsb-chorales')) && existsSync(join(corpora, 'nottingham-bl-split'));
-if (!exists) console.log(`jsb-json: corpus tests skipped, ${corpora}jsb-chorales or nottingham-bl-split is absent`);
+const exists = haveCorpus('jsb-json: the benchmark corpus tests', corpusPath('jsb-chorales'), corpusPath('nottingham-bl-split'));
 
 const bytesOf = (o: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(o));
 
@@ -24,7 +26,7 @@ function stats(pieces: ReadPiece[], ticksPerStep: number): Record<Split, [pieces
 }
 
 describe.skipIf(!exists)('benchmark JSON files (figures from their SOURCE.md)', () => {
-  const read = (rel: string): ReadPiece[] => readBytes(readFileSync(join(corpora, rel)), rel);
+  const read = (rel: string): ReadPiece[] => readBytes(readFileSync(corpusPath(rel)), rel);
 
   it('JSB quarter: 229/76/77 chorales, 13,807/4,602/4,725 steps', () => {
     expect(stats(read('jsb-chorales/jsb-chorales-quarter.json'), 480)).toEqual({ train: [229, 13_807], valid: [76, 4_602], test: [77, 4_725] });
@@ -50,7 +52,7 @@ describe.skipIf(!exists)('benchmark JSON files (figures from their SOURCE.md)', 
   });
 
   it('reproduces every step of the quarter file: the pitches sounding on each grid point', () => {
-    const data = JSON.parse(readFileSync(join(corpora, 'jsb-chorales/jsb-chorales-quarter.json'), 'utf8')) as Record<Split, number[][][]>;
+    const data = JSON.parse(readFileSync(corpusPath('jsb-chorales/jsb-chorales-quarter.json'), 'utf8')) as Record<Split, number[][][]>;
     const pieces = read('jsb-chorales/jsb-chorales-quarter.json');
     const sequences = [...data.train, ...data.valid, ...data.test];
     expect(pieces).toHaveLength(sequences.length);
@@ -61,6 +63,12 @@ describe.skipIf(!exists)('benchmark JSON files (figures from their SOURCE.md)', 
       }
       expect(steps.map((s) => [...s].sort((a, b) => a - b))).toEqual(sequences[i]!.map((s) => [...new Set(s)].sort((a, b) => a - b)));
     });
+  });
+
+  it('loaded as a corpus, keeps the split the source gives (229 / 76 / 77)', async () => {
+    const corpus = await loadCorpus([corpusPath('jsb-chorales', 'jsb-chorales-quarter.json')], { cache: false });
+    expect(corpusStats(corpus).splits).toEqual({ train: 229, valid: 76, test: 77 });
+    expect(corpus.pieces.every((p) => p.relPath === 'jsb-chorales-quarter.json')).toBe(true);
   });
 });
 

@@ -3,18 +3,16 @@
  * hand-written files, then all 370 Bach chorales against the figures in the
  * corpus's SOURCE.md.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_VELOCITY, isMusegenError, midiOf, pitchName, readBytes, readKern, readMusicXml, TICKS_PER_QUARTER as Q, writeMusicXml,
   type Note, type Score,
 } from '../src/index.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
 
-const corpora = new URL('../../shared/corpora/', import.meta.url);
-const kernDir = fileURLToPath(new URL('bach-370-chorales-kern/kern/', corpora));
-const present = existsSync(kernDir);
-if (!present) console.warn(`kern: ${kernDir} is absent; the Bach chorale corpus tests are skipped`);
+const kernDir = `${corpusPath('bach-370-chorales-kern', 'kern')}/`;
+const present = haveCorpus('kern: the Bach chorale corpus tests', kernDir);
 
 /** Columns joined by tabs: kern(['4c', '4e'], ['.', '4g']) → "4c\t4e\n.\t4g". */
 const kern = (...rows: string[][]): string => rows.map((r) => r.join('\t')).join('\n');

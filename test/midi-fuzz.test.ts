@@ -1,13 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { midiOf, MusegenError, readMidi } from '../src/index.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
 
-const corpora = fileURLToPath(new URL('../../shared/corpora/', import.meta.url));
-const midiDir = join(corpora, 'midi-test-files/tonejs-midi/test/midi');
-const exists = existsSync(midiDir);
-if (!exists) console.log(`midi-fuzz: skipped, ${midiDir} is absent`);
+const midiDir = corpusPath('midi-test-files/tonejs-midi/test/midi');
+const exists = haveCorpus('midi-fuzz', midiDir);
 
 /** Small files, so thousands of cases run in seconds. */
 const SOURCES = ['pitchBendTest.mid', 'beat.mid', 'bach/bach_format0.mid', 'bach/bach_850.mid', 'tchaikovsky_seasons.mid'];

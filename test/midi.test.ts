@@ -1,19 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createPart, createScore, keyAt, midiOf, MusegenError, noteCount, parsePitch, pitchName, readBytes, readMidi,
   readScoreFile, spellMidi, writeMidi, writerNamed, estimateKey, type Score,
 } from '../src/index.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
+import { midicsvRows } from './helpers/midicsv.js';
+import { useTempDir } from './helpers/temp.js';
 
-const corpora = fileURLToPath(new URL('../../shared/corpora/', import.meta.url));
-const midiDir = join(corpora, 'midi-test-files/tonejs-midi/test/midi');
-const exists = existsSync(midiDir);
-if (!exists) console.log(`midi: corpus tests skipped, ${midiDir} is absent`);
+const midiDir = corpusPath('midi-test-files/tonejs-midi/test/midi');
+const exists = haveCorpus('midi: the Tone.js test file tests', midiDir);
 
 function midiFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -218,8 +216,8 @@ describe('MIDI writer and reader without the corpus', () => {
     expect(readMidi(bytes).end).toBe(4 * 1920);
     expect(readMidi(bytes).parts[0]!.notes.map((n) => [n.onset, n.duration])).toEqual([[0, 480]]);
     // an independent parser sees every End of Track at bar 5
-    const ends = execFileSync('midicsv', ['-'], { input: bytes, encoding: 'utf8' }).split('\n').filter((l) => l.includes('End_track'));
-    expect(ends.map((l) => Number(l.split(', ')[1]))).toEqual([4 * 1920, 4 * 1920]);
+    const ends = midicsvRows(bytes).filter((r) => r[2] === 'End_track');
+    expect(ends.map((r) => Number(r[1]))).toEqual([4 * 1920, 4 * 1920]);
     // a score that ends with its last note is not lengthened
     const tight = createScore({ parts: score.parts });
     expect(readMidi(writeMidi(tight)).end).toBe(480);
@@ -273,19 +271,16 @@ describe('MIDI writer and reader without the corpus', () => {
   });
 
   describe('bad files, by name', () => {
-    let dir = '';
+    const tmp = useTempDir('midi');
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'musegen-midi-'));
+      const dir = tmp.path;
       await writeFile(join(dir, 'empty.mid'), new Uint8Array());
       await writeFile(join(dir, 'notes.mid'), 'These are my notes on the concert.\n');
       await writeFile(join(dir, 'cut.mid'), format0([0, 0x90, 60, 100, 96, 0x80, 60, 0]).subarray(0, 30));
       await writeFile(join(dir, 'smpte.mid'), Uint8Array.from([0x4d, 0x54, 0x68, 0x64, 0, 0, 0, 6, 0, 0, 0, 1, 0xe7, 0x28]));
     });
-    afterAll(async () => {
-      await rm(dir, { recursive: true, force: true });
-    });
     const expectError = async (file: string, message: RegExp): Promise<void> => {
-      const e = await readScoreFile(join(dir, file)).then(() => undefined, (x: unknown) => x);
+      const e = await readScoreFile(tmp.join(file)).then(() => undefined, (x: unknown) => x);
       expect(e).toBeInstanceOf(MusegenError);
       expect((e as Error).message).toMatch(message);
       expect((e as Error).message).not.toContain('\n');

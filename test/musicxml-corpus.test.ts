@@ -3,15 +3,13 @@
  * statistics of ../shared/corpora/bach-chorales-music21/SOURCE.md hold, and
  * read → write → read gives the same music on every one.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { noteCount, readMusicXml, readScoreFile, writeMusicXml, type Score } from '../src/index.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
 
-const corpora = new URL('../../shared/corpora/', import.meta.url);
-const bach = fileURLToPath(new URL('bach-chorales-music21/music21/corpus/bach/', corpora));
-const present = existsSync(bach);
-if (!present) console.warn(`musicxml-corpus: ${bach} is absent; the Bach chorale tests are skipped`);
+const bach = `${corpusPath('bach-chorales-music21/music21/corpus/bach')}/`;
+const present = haveCorpus('musicxml-corpus: the Bach chorale tests', bach);
 
 const tally = (keys: string[]): Record<string, number> => {
   const out: Record<string, number> = {};

@@ -3,8 +3,7 @@
  * written and read back on a small score, and every chord symbol of the 1,034
  * cleaned Nottingham ABC tunes through writeMusicXml → readMusicXml.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   TICKS_PER_QUARTER as Q,
@@ -20,11 +19,10 @@ import {
   type ChordSymbol,
   type Score,
 } from '../src/index.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
 
-const corpora = new URL('../../shared/corpora/', import.meta.url);
-const abcDir = fileURLToPath(new URL('nottingham-jukedeck/ABC_cleaned/', corpora));
-const present = existsSync(abcDir);
-if (!present) console.warn(`musicxml-harmony: ${abcDir} is absent; the Nottingham round trip is skipped`);
+const abcDir = `${corpusPath('nottingham-jukedeck/ABC_cleaned')}/`;
+const present = haveCorpus('musicxml-harmony: the Nottingham round trip', abcDir);
 
 /** Chord symbols as the writer keeps them: normalised text, blank ones dropped. */
 const normalised = (cs: readonly ChordSymbol[]): ChordSymbol[] =>

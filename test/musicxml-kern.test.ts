@@ -9,16 +9,14 @@
  * crossing on another staff, or variant readings. The ten below are the first
  * ten agreeing ones in the kern index's order.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pitchName, readScoreFile, type Part } from '../src/index.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
 
-const corpora = new URL('../../shared/corpora/', import.meta.url);
-const kernDir = fileURLToPath(new URL('bach-370-chorales-kern/', corpora));
-const mxlDir = fileURLToPath(new URL('bach-chorales-music21/music21/corpus/bach/', corpora));
-const present = existsSync(kernDir) && existsSync(mxlDir);
-if (!present) console.warn(`musicxml-kern: ${kernDir} or ${mxlDir} is absent; the kern/MusicXML comparison is skipped`);
+const kernDir = `${corpusPath('bach-370-chorales-kern')}/`;
+const mxlDir = `${corpusPath('bach-chorales-music21/music21/corpus/bach')}/`;
+const present = haveCorpus('musicxml-kern: the kern/MusicXML comparison', kernDir, mxlDir);
 
 const KERN = ['chor012', 'chor016', 'chor018', 'chor020', 'chor027', 'chor029', 'chor036', 'chor039', 'chor040', 'chor044'];
 
