@@ -13,99 +13,47 @@
  *   --resume ends with the very weights of the run left alone;
  * - Ctrl-C (SIGINT) writes a checkpoint and exits 130;
  * - bad input gets one line on stderr and a non-zero exit.
+ * The tiny model is trained once, before the tests, in this file's own
+ * temporary folder; each test reads it and writes only files of its own.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  TICKS_PER_QUARTER as Q, createPart, createScore, initBackend, loadGenerator, readModelFolder, samplePieces, spellMidi, writeMidi,
+  TICKS_PER_QUARTER as Q, createPart, createScore, folderSource, initBackend, loadGenerator, readModelFolder, samplePieces, spellMidi, writeMidi,
   midiOf,
 } from '../src/index.js';
+import { BIN, cliEnv, expectOneLine, musegen as run, startMusegen, type CliRun } from './helpers/cli.js';
+import { csvNotes, midicsvRows } from './helpers/midicsv.js';
+import { BUNDLED_MODEL, FOLK_DEMO as folkDemo } from './helpers/paths.js';
+import { useTempDir } from './helpers/temp.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'dist', 'cli', 'musegen.js');
-const folkDemo = join(root, 'corpora', 'folk-demo');
 const TINY = ['--units', '32', '--layers', '1', '--epochs', '4', '--seq-len', '32', '--batch', '16', '--lr', '0.01', '--seed', '5'];
 
-let tmp: string;
-let env: NodeJS.ProcessEnv;
+const tmp = useTempDir('cli-train');
+const musegen = (...args: string[]): CliRun => run(args, { cwd: tmp.path });
+const start = (args: string[], watch: RegExp) => startMusegen(args, { cwd: tmp.path }, watch);
+
+/** The tiny model every test here samples from, and its training run (musegen train --json). */
 let model: string;
-
-interface Run {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-function musegen(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { env, cwd: tmp, timeout: 110_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
-}
-
-/** Start musegen; resolves `seen` when a stderr line matches, `done` with the exit code and stderr. */
-function start(args: string[], watch: RegExp) {
-  const child = spawn(process.execPath, [bin, ...args], { env, cwd: tmp, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  let resolveSeen: () => void;
-  const seen = new Promise<void>((r) => (resolveSeen = r));
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString('utf8');
-    if (watch.test(stderr)) resolveSeen();
-  });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((r) => child.on('close', (code, signal) => r({ code, signal, stderr })));
-  return { child, seen, done };
-}
-
-function expectOneLine(r: { code: number | null; stderr: string }, code: number, mention: RegExp): void {
-  expect(r.code).toBe(code);
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^musegen: /);
-  expect(lines[0]).toMatch(mention);
-}
-
-/** midicsv's reading of a MIDI file: [track, time, type, ...fields]. */
-function csv(file: string): string[][] {
-  return execFileSync('midicsv', [file], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(', '));
-}
-
-function notesOf(rows: string[][]): { on: number; off: number; midi: number }[] {
-  const open = new Map<number, number>();
-  const out: { on: number; off: number; midi: number }[] = [];
-  for (const r of rows) {
-    const [time, type, , key, vel] = [Number(r[1]), r[2], r[3], Number(r[4]), Number(r[5])];
-    if (type === 'Note_on_c' && vel > 0) open.set(key, time);
-    else if (type === 'Note_off_c' || (type === 'Note_on_c' && vel === 0)) {
-      out.push({ on: open.get(key)!, off: time, midi: key });
-      open.delete(key);
-    }
-  }
-  return out.sort((a, b) => a.on - b.on);
-}
+let trained: CliRun;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'musegen-cli-train-'));
-  env = { ...process.env, MUSEGEN_CACHE_DIR: join(tmp, 'cache'), NO_COLOR: '1' };
-  delete env.MUSEGEN_DEBUG;
-  model = join(tmp, 'model');
+  model = tmp.join('model');
+  trained = musegen('train', folkDemo, '-o', model, ...TINY, '--json');
   await initBackend({ backend: 'wasm' });
-});
-afterAll(async () => {
-  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 describe('musegen train / sample', () => {
   it('trains a model folder on the folk-demo corpus, the loss going down', async () => {
-    const r = musegen('train', folkDemo, '-o', model, ...TINY, '--json');
+    const r = trained;
     expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout.toString('utf8')) as { epochs: number; validNll: number; markov3ValidNll: number; seed: number };
+    const result = JSON.parse(r.text) as { epochs: number; validNll: number; markov3ValidNll: number; seed: number };
     expect(result).toMatchObject({ epochs: 4, seed: 5 });
     expect(r.stderr).toMatch(/^epoch 1\/4 {2}train [\d.]+ {2}valid [\d.]+ \*/m);
     expect(r.stderr).toMatch(/^model saved in .*model \(4 epochs, .*valid NLL [\d.]+ nats\/token at epoch \d \(3-gram Markov [\d.]+\)$/m);
-    const { meta } = await readModelFolder(model);
+    const { meta } = await readModelFolder(folderSource(model));
     expect(meta).toMatchObject({ kind: 'lstm', encoder: { encoding: 'melody', lowest: 48, highest: 96, features: [{ name: 'beat' }] } });
     expect(meta.hyper).toMatchObject({ units: 32, layers: 1, lstm: { featureSize: 25 }, training: { seqLen: 32, hop: 8, seed: 5 } });
     expect(meta.corpus).toMatchObject({ digest: expect.stringMatching(/^[0-9a-f]{64}$/), paths: [folkDemo] });
@@ -113,7 +61,7 @@ describe('musegen train / sample', () => {
     const history = meta.metrics.history as { trainLoss: number }[];
     expect(history[3]!.trainLoss).toBeLessThan(history[0]!.trainLoss * 0.75);
     expect(await readFile(join(model, 'loss.svg'), 'utf8')).toMatch(/<svg[^]*validation[^]*<\/svg>/);
-    await readModelFolder(join(model, 'checkpoint'));
+    await readModelFolder(folderSource(join(model, 'checkpoint')));
   });
 
   it('samples to a file and to a pipe: MIDI that midicsv reads, in the range, meter, key, tempo and bars asked for', async () => {
@@ -123,14 +71,14 @@ describe('musegen train / sample', () => {
     expect(toFile.stderr).toMatch(/^sampled 1 piece of 8 bars \(seed 11\) → a\.mid$/m);
     const piped = musegen(...args);
     expect(piped.code, piped.stderr).toBe(0);
-    expect(Buffer.compare(piped.stdout, await readFile(join(tmp, 'a.mid')))).toBe(0);
-    await writeFile(join(tmp, 'piped.mid'), piped.stdout);
-    const rows = csv(join(tmp, 'piped.mid'));
+    expect(Buffer.compare(piped.stdout, await readFile(tmp.join('a.mid')))).toBe(0);
+    await writeFile(tmp.join('piped.mid'), piped.stdout);
+    const rows = midicsvRows(tmp.join('piped.mid'));
     expect(rows[0]).toEqual(['0', '0', 'Header', '1', '2', '480']);
     expect(rows.find((r) => r[2] === 'Time_signature')!.slice(3, 5)).toEqual(['3', '2']);
     expect(rows.find((r) => r[2] === 'Tempo')![3]).toBe('600000');
     expect(rows.find((r) => r[2] === 'Key_signature')!.slice(3)).toEqual(['2', '"major"']);
-    const notes = notesOf(rows);
+    const notes = csvNotes(rows);
     expect(notes.length).toBeGreaterThan(8);
     for (const n of notes) expect(n.midi >= 48 && n.midi <= 96, String(n.midi)).toBe(true);
     const bar = 3 * Q;
@@ -139,26 +87,26 @@ describe('musegen train / sample', () => {
 
     const several = musegen('sample', '-m', model, '-n', '2', '--seed', '3', '-o', 'set.mid', '--bars', '2');
     expect(several.code, several.stderr).toBe(0);
-    const [one, two] = [await readFile(join(tmp, 'set-1.mid')), await readFile(join(tmp, 'set-2.mid'))];
+    const [one, two] = [await readFile(tmp.join('set-1.mid')), await readFile(tmp.join('set-2.mid'))];
     expect(Buffer.compare(one, two)).not.toBe(0);
     const xml = musegen('sample', '-m', model, '--seed', '3', '-o', 'tune.musicxml', '--bars', '2');
     expect(xml.code, xml.stderr).toBe(0);
-    expect(await readFile(join(tmp, 'tune.musicxml'), 'utf8')).toMatch(/<score-partwise/);
+    expect(await readFile(tmp.join('tune.musicxml'), 'utf8')).toMatch(/<score-partwise/);
   });
 
   it('continues a primer', async () => {
     const primerNotes = [67, 69, 71, 72, 74, 72, 71, 69].map((m, i) => ({ pitch: spellMidi(m), onset: i * Q, duration: Q, velocity: 80, fermata: false }));
-    await writeFile(join(tmp, 'primer.mid'), writeMidi(createScore({ end: 8 * Q, parts: [createPart({ notes: primerNotes })] })));
+    await writeFile(tmp.join('primer.mid'), writeMidi(createScore({ end: 8 * Q, parts: [createPart({ notes: primerNotes })] })));
     const r = musegen('sample', '-m', model, '--prime', 'primer.mid', '--bars', '2', '--seed', '4', '-o', 'primed.mid');
     expect(r.code, r.stderr).toBe(0);
-    const notes = notesOf(csv(join(tmp, 'primed.mid')));
+    const notes = csvNotes(midicsvRows(tmp.join('primed.mid')));
     expect(notes.slice(0, 8)).toEqual(primerNotes.map((n) => ({ on: n.onset, off: n.onset + Q, midi: midiOf(n.pitch) })));
     expect(notes.length).toBeGreaterThan(8);
     expect(Math.max(...notes.map((n) => n.off))).toBeLessThanOrEqual(16 * Q);
   });
 
   it('samples more varied pitches at higher temperatures', async () => {
-    const { generator } = await loadGenerator(model);
+    const { generator } = await loadGenerator(folderSource(model));
     const entropy = (temperature: number): number => {
       const counts = new Map<number, number>();
       for (const piece of samplePieces(generator, { temperature, bars: 8, count: 12, seed: 21 })) {
@@ -173,15 +121,15 @@ describe('musegen train / sample', () => {
   });
 
   it('resumes a run killed mid-epoch (SIGKILL) to the weights of the run left alone', async () => {
-    const out = join(tmp, 'killed');
+    const out = tmp.join('killed');
     const run = start(['train', folkDemo, '-o', out, ...TINY], /^epoch 1\/4 /m);
     await run.seen;
     run.child.kill('SIGKILL');
     const killed = await run.done;
     expect(killed.signal).toBe('SIGKILL');
-    const { meta } = await readModelFolder(out); // whole: musegen.json and weights agree
+    const { meta } = await readModelFolder(folderSource(out)); // whole: musegen.json and weights agree
     expect(meta.kind).toBe('lstm');
-    const state = (await readModelFolder(join(out, 'checkpoint'))).meta.metrics.checkpoint as { epoch: number };
+    const state = (await readModelFolder(folderSource(join(out, 'checkpoint')))).meta.metrics.checkpoint as { epoch: number };
     expect(state.epoch).toBeGreaterThanOrEqual(1);
     expect(state.epoch).toBeLessThan(4);
     const resumed = musegen('train', '--resume', '-o', out);
@@ -193,7 +141,7 @@ describe('musegen train / sample', () => {
   });
 
   it('writes a checkpoint and exits 130 on Ctrl-C', async () => {
-    const out = join(tmp, 'interrupted');
+    const out = tmp.join('interrupted');
     const run = start(['train', folkDemo, '-o', out, ...TINY, '--epochs', '1000', '--patience', '1000'], /^epoch 1\/1000 /m);
     await run.seen;
     run.child.kill('SIGINT');
@@ -201,7 +149,7 @@ describe('musegen train / sample', () => {
     expect(r.code).toBe(130);
     const last = r.stderr.trim().split('\n').at(-1)!;
     expect(last).toMatch(/^musegen: interrupted: checkpoint saved in .*interrupted after \d+ steps; go on with: musegen train --resume -o /);
-    const state = (await readModelFolder(join(out, 'checkpoint'))).meta.metrics.checkpoint as { epoch: number; finished: unknown };
+    const state = (await readModelFolder(folderSource(join(out, 'checkpoint')))).meta.metrics.checkpoint as { epoch: number; finished: unknown };
     expect(state.epoch).toBeGreaterThanOrEqual(1);
     expect(state.finished).toBeNull();
   });
@@ -209,30 +157,30 @@ describe('musegen train / sample', () => {
 
 describe('bad input', () => {
   it('answers each with one line and a non-zero exit', async () => {
-    await mkdir(join(tmp, 'empty'));
-    await writeFile(join(tmp, 'empty', 'notes.txt'), 'no music here');
+    await mkdir(tmp.join('empty'));
+    await writeFile(tmp.join('empty', 'notes.txt'), 'no music here');
     expectOneLine(musegen('train', 'empty', '-o', 'x'), 1, /empty: no music files found/);
-    await mkdir(join(tmp, 'short'));
+    await mkdir(tmp.join('short'));
     const four = [60, 62, 64, 65].map((m, i) => ({ pitch: spellMidi(m), onset: i * Q, duration: Q, velocity: 80, fermata: false }));
-    await writeFile(join(tmp, 'short', 'a.mid'), writeMidi(createScore({ end: 4 * Q, parts: [createPart({ notes: four })] })));
+    await writeFile(tmp.join('short', 'a.mid'), writeMidi(createScore({ end: 4 * Q, parts: [createPart({ notes: four })] })));
     expectOneLine(musegen('train', 'short', '-o', 'x'), 1, /16 steps in all, fewer than one sequence of 64 \(--seq-len\)/);
     expectOneLine(musegen('train', folkDemo, '--encoding', 'drums'), 2, /unknown encoding "drums" \(known: melody, melody-spelled, voices, pianoroll\)/);
     expectOneLine(musegen('train', folkDemo, '--features', 'beat,tempo'), 2, /unknown feature "tempo" \(known: beat, fermata/);
     expectOneLine(musegen('train', folkDemo, '-o', model), 1, /already holds a model; resume its training with --resume, or replace it with --force/);
     expectOneLine(musegen('train', '--resume', '-o', 'nowhere'), 1, /nowhere: no checkpoint to resume from/);
 
-    const old = join(tmp, 'old-model');
+    const old = tmp.join('old-model');
     await cp(model, old, { recursive: true });
     const metaFile = join(old, 'musegen.json');
     await writeFile(metaFile, (await readFile(metaFile, 'utf8')).replace('"format": 1', '"format": 99'));
     expectOneLine(musegen('sample', '-m', old, '-o', 'y.mid'), 1, /old-model: model was saved by musegen format 99; this musegen reads format 1/);
     expectOneLine(musegen('sample', '-m', model, '--temp', '0'), 2, /temperature must be a number above 0/);
     expectOneLine(musegen('sample', '-m', model, '--temp', '-0.5'), 2, /temperature must be a number above 0/);
-    expectOneLine(musegen('sample', '-m', join(tmp, 'missing'), '-o', 'y.mid'), 1, /missing: no such model folder/);
+    expectOneLine(musegen('sample', '-m', tmp.join('missing'), '-o', 'y.mid'), 1, /missing: no such model folder/);
     expectOneLine(musegen('sample', '-m', model, '-n', '2'), 1, /-n 2 writes 2 files: name them with -o/);
     expectOneLine(musegen('sample', '-m', model, '-o', 'y.wav'), 1, /cannot tell the format from "\.wav"/);
     // stdout a terminal: script(1) (util-linux) gives the command one
-    const tty = spawnSync('script', ['-qc', `${process.execPath} ${bin} sample -m ${model}`, '/dev/null'], { env, cwd: tmp, encoding: 'utf8' });
+    const tty = spawnSync('script', ['-qc', `${process.execPath} ${BIN} sample -m ${model}`, '/dev/null'], { env: cliEnv(tmp.join('cache')), cwd: tmp.path, encoding: 'utf8' });
     expect(tty.stdout.replace(/\r/g, '').trim()).toBe('musegen: refusing to write MIDI to a terminal; redirect (> out.mid) or use -o');
   });
 });
@@ -241,15 +189,15 @@ describe('musegen doctor', () => {
   it('says which backends load and what model is bundled', () => {
     const r = musegen('doctor', '--json');
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout.toString('utf8')) as { node: { version: string }; backend: string; backends: { name: string; available: boolean; detail: string }[]; bundledModel: { path: string }; cacheDir: string };
+    const report = JSON.parse(r.text) as { node: { version: string }; backend: string; backends: { name: string; available: boolean; detail: string }[]; bundledModel: { path: string }; cacheDir: string };
     expect(report.node.version).toBe(process.version);
     expect(report.backends.map((b) => b.name)).toEqual(['node-gpu', 'node', 'wasm', 'cpu']);
     expect(report.backends.find((b) => b.name === 'wasm')).toMatchObject({ available: true });
     expect(report.backends.find((b) => b.name === report.backend)?.available).toBe(true);
-    expect(report.bundledModel.path).toBe(join(root, 'models', 'default'));
-    expect(report.cacheDir).toBe(join(tmp, 'cache'));
+    expect(report.bundledModel.path).toBe(BUNDLED_MODEL);
+    expect(report.cacheDir).toBe(tmp.join('cache'));
     const text = musegen('doctor', '--backend', 'cpu');
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout.toString('utf8')).toMatch(/backends\n[^]*cpu +yes .*← in use/);
+    expect(text.text).toMatch(/backends\n[^]*cpu +yes .*← in use/);
   });
 });

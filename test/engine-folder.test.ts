@@ -1,11 +1,14 @@
+import { createServer, type Server } from 'node:http';
 import { mkdtemp, mkdir, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  LstmModel, MODEL_FORMAT, MusegenError, initBackend, loadLayersModel, loadLstmModel, loadLstmStepper, readModelFolder,
-  saveLayersModel, saveLstmModel,
+  LstmModel, LstmStepper, MODEL_FORMAT, MusegenError, encodeModelFolder, folderSource, httpModelSource, initBackend, kerasTopology,
+  readLstmFolder, readModelFolder, writeModelFolder,
+  type ModelMeta, type ModelMetaInput, type NamedArrays, type WriteFolderOptions,
 } from '../src/index.js';
 
 let root: string;
@@ -22,6 +25,26 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
+
+/** The model's weights as stored arrays. */
+function arraysOf(model: LstmModel, extra: NamedArrays = new Map()): NamedArrays {
+  const own: NamedArrays = new Map(model.namedWeights().map(({ name, tensor }) => [name, { shape: tensor.shape, values: tensor.dataSync() as Float32Array }]));
+  return new Map([...own, ...extra]);
+}
+
+/** Save an LSTM model as a model folder, as a trainable generator's contents are saved. */
+async function saveLstmModel(dir: string, model: LstmModel, m: ModelMetaInput, options: WriteFolderOptions & { extraWeights?: NamedArrays } = {}): Promise<void> {
+  const files = encodeModelFolder({ meta: { ...m, hyper: { ...m.hyper, lstm: model.config } }, topology: kerasTopology(model.config), weights: arraysOf(model, options.extraWeights) });
+  await writeModelFolder(dir, files, options);
+}
+
+/** Load an LSTM model folder for training, and the stored arrays that are not the model's. */
+async function loadLstmModel(dir: string): Promise<{ model: LstmModel; meta: ModelMeta; extraWeights: NamedArrays }> {
+  const folder = await readModelFolder(folderSource(dir));
+  const { config, weights } = readLstmFolder(folder);
+  const extraWeights: NamedArrays = new Map([...folder.weights].filter(([name]) => !weights.has(name)));
+  return { model: LstmModel.fromWeights(config, weights), meta: folder.meta, extraWeights };
+}
 
 /** Save a fresh small model into root/name; returns the folder and the model. */
 async function saved(name: string): Promise<{ dir: string; model: LstmModel }> {
@@ -51,8 +74,8 @@ describe('model folders', () => {
     const a = model.logits({ batch: B, steps: T, indices });
     const b = loaded.logits({ batch: B, steps: T, indices });
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
-    const { stepper } = await loadLstmStepper(dir);
-    const first = stepper.step(indices[0]!);
+    const { config: stored, weights } = readLstmFolder(await readModelFolder(folderSource(dir)));
+    const first = new LstmStepper(stored, weights).step(indices[0]!);
     for (let c = 0; c < 5; c++) expect(first[c]).toBeCloseTo(a.dataSync()[c]!, 5);
     tf.dispose([a, b]);
     model.dispose();
@@ -61,7 +84,7 @@ describe('model folders', () => {
 
   it('loads in stock TF.js (tf.loadLayersModel) with the same predictions', async () => {
     const { dir, model } = await saved('browser');
-    const stock = await tf.loadLayersModel(tf.io.fromMemory((await readModelFolder(dir)).artifacts));
+    const stock = await tf.loadLayersModel(tf.io.fromMemory((await readModelFolder(folderSource(dir))).artifacts));
     const names = stock.weights.map((w) => w.originalName);
     expect(names).toContain('lstm_1/recurrent_kernel');
     expect(names).toContain('output/kernel');
@@ -80,9 +103,8 @@ describe('model folders', () => {
     const dir = join(root, 'features');
     const F = 3;
     const model = LstmModel.create({ ...config, featureSize: F }, { seed: 5 });
-    const extra = tf.tensor1d([1, 2, 3]);
     await saveLstmModel(dir, model, meta, {
-      extraWeights: [{ name: 'optimizer/m/0', tensor: extra }],
+      extraWeights: new Map([['optimizer/m/0', { shape: [3], values: Float32Array.of(1, 2, 3) }]]),
       extra: async (temp) => writeFile(join(temp, 'note.txt'), 'beside'),
     });
     expect(await readFile(join(dir, 'note.txt'), 'utf8')).toBe('beside');
@@ -92,7 +114,7 @@ describe('model folders', () => {
     expect([...extraWeights.keys()]).toEqual(['optimizer/m/0']);
     const feats = Float32Array.from({ length: B * T * F }, (_, i) => Math.sin(i));
     // extra weights are not the stock model's: strict: false lets it load beside them
-    const stock = await tf.loadLayersModel(tf.io.fromMemory((await readModelFolder(dir)).artifacts), { strict: false });
+    const stock = await tf.loadLayersModel(tf.io.fromMemory((await readModelFolder(folderSource(dir))).artifacts), { strict: false });
     const input = tf.concat([tf.oneHot(tf.tensor2d(indices, [B, T], 'int32'), 7).toFloat(), tf.tensor3d(feats, [B, T, F])], 2);
     const probs = (stock.predict(input) as tf.Tensor).dataSync();
     const ours = tf.softmax(loaded.logits({ batch: B, steps: T, indices, features: tf.tensor3d(feats, [B, T, F]) })).dataSync();
@@ -101,7 +123,7 @@ describe('model folders', () => {
         for (let c = 0; c < 5; c++) expect(Math.abs(probs[(b * T + t) * 5 + c]! - ours[(t * B + b) * 5 + c]!)).toBeLessThan(1e-5);
       }
     }
-    tf.dispose([extra, input]);
+    input.dispose();
     for (const m of [stock, model, loaded]) m.dispose();
   });
 
@@ -126,16 +148,30 @@ describe('model folders', () => {
     model.dispose();
   });
 
-  it('saves and loads a tf.layers model', async () => {
-    const net = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'relu', name: 'hidden' }), tf.layers.dense({ units: 2, name: 'out' })] });
-    const dir = join(root, 'layers');
-    await saveLayersModel(dir, net, { kind: 'conv', encoder: null, hyper: {} });
-    const { model, meta: m } = await loadLayersModel(dir);
-    expect(m.kind).toBe('conv');
-    const x = tf.tensor2d([[1, 2, 3, 4]]);
-    expect(Array.from((model.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((net.predict(x) as tf.Tensor).dataSync()));
-    net.dispose();
-    model.dispose();
+  it('stores int32 and float32 arrays of any name, and reads them back over HTTP as from the folder', async () => {
+    const dir = join(root, 'arrays');
+    const weights: NamedArrays = new Map([
+      ['ngram/1/tokens', { shape: [3], values: Int32Array.of(4, -1, 2 ** 30) }],
+      ['scale', { shape: [2, 2], values: Float32Array.of(0.5, -1.25, 3e-8, 7) }],
+    ]);
+    await writeModelFolder(dir, encodeModelFolder({ meta: { kind: 'ngram', encoder: null, hyper: { order: 2 } }, topology: null, weights }));
+    const fromDisk = await readModelFolder(folderSource(dir));
+    expect(fromDisk.weights).toEqual(weights);
+    expect(fromDisk.weights.get('ngram/1/tokens')!.values).toBeInstanceOf(Int32Array);
+    const server: Server = createServer((req, res) => {
+      readFile(join(dir, decodeURIComponent(req.url!.replace('/model/', '')))).then((b) => res.end(b), () => res.writeHead(404).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const overHttp = await readModelFolder(httpModelSource(`${base}/model`));
+      expect(overHttp.weights).toEqual(weights);
+      expect(overHttp.meta).toEqual(fromDisk.meta);
+      const e = await failure(readModelFolder(httpModelSource(`${base}/elsewhere`)));
+      expect(e.message).toMatch(/elsewhere: not a musegen model \(no musegen\.json\)/);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -11,29 +11,23 @@
  *   checkpoint, and musegen.json the metrics;
  * - too little music, and an existing model, are refused with one clear error.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile, readdir } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EventLayout, LstmGenerator, MelodyEncoder, PianoRollEncoder, TICKS_PER_QUARTER as Q, VoiceStreamEncoder, createPart, createScore,
-  initBackend, loadCorpus, parsePitch, readModelFolder, spellMidi, train, type Corpus, type RollLayout, type TrainEvent,
+  folderSource, initBackend, loadCorpus, parsePitch, readModelFolder, standardEvaluation, spellMidi, train, type Corpus, type RollLayout, type TrainEvent,
   type TrainOptionsInput,
 } from '../src/index.js';
+import { FOLK_DEMO as folkDemo } from './helpers/paths.js';
+import { useTempDir } from './helpers/temp.js';
 
-const folkDemo = fileURLToPath(new URL('../corpora/folk-demo', import.meta.url));
-let tmp: string;
+const tmp = useTempDir('training');
 let corpus: Corpus;
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
-  tmp = await mkdtemp(join(tmpdir(), 'musegen-training-'));
-  corpus = await loadCorpus([folkDemo], { cacheDir: join(tmp, 'cache') });
-});
-afterAll(async () => {
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  corpus = await loadCorpus([folkDemo], { cacheDir: tmp.join('cache') });
 });
 
 const note = (name: string, beat: number, beats = 1) => ({ pitch: parsePitch(name), onset: beat * Q, duration: beats * Q, velocity: 80, fermata: false });
@@ -79,14 +73,14 @@ describe('sequence layout', () => {
       const piece = gen.layout.prepare(encoded);
       const L = Math.min(40, piece.length);
       const batch = gen.layout.batch([{ piece, start: 0 }], L);
-      const model = gen.trainable;
+      const model = gen.model!;
       const logits = tf.tidy(() => model.logits({
         batch: 1, steps: L, ...(batch.indices ? { indices: batch.indices } : {}),
         ...(batch.featureColumns > 0 ? { features: tf.tensor3d(batch.features, [1, L, batch.featureColumns]) } : {}),
       }));
       const full = logits.dataSync();
       const C = model.config.outputSize;
-      const session = gen.session(encoded.context);
+      const session = gen.leftToRight.session(encoded.context);
       for (let p = 0; p < L; p++) {
         const got = session.logits();
         for (let c = 0; c < C; c++) expect(got[c]).toBeCloseTo(full[p * C + c]!, 4);
@@ -100,15 +94,21 @@ describe('sequence layout', () => {
 });
 
 const tiny: TrainOptionsInput = {
-  encoder: { encoding: 'melody', features: ['beat'] }, lstm: { units: 24, layers: 1, dropout: 0.1 }, seqLen: 32, batch: 16,
+  encoder: { encoding: 'melody', features: ['beat'] }, model: { units: 24, layers: 1, dropout: 0.1 }, seqLen: 32, batch: 16,
   learningRate: 0.01, epochs: 3, seed: 7,
 };
 
 describe('training', () => {
+  /** One whole tiny run: the resumed run must end on its weights, and a second run must find it in place. */
+  let whole: Awaited<ReturnType<typeof train>>;
+  beforeAll(async () => {
+    whole = await train(corpus, { evaluation: standardEvaluation, output: tmp.join('whole'), options: tiny });
+  });
+
   it('keeps the tensor count flat across steps', async () => {
     const counts: number[] = [];
     await train(corpus, {
-      output: join(tmp, 'flat'), options: { ...tiny, epochs: 1 },
+      evaluation: standardEvaluation, output: tmp.join('flat'), options: { ...tiny, epochs: 1 },
       onEvent: (e) => {
         if (e.type === 'step') counts.push(tf.memory().numTensors);
       },
@@ -118,11 +118,10 @@ describe('training', () => {
   });
 
   it('resumes a run stopped mid-epoch to the same weights as the run left alone', async () => {
-    const whole = await train(corpus, { output: join(tmp, 'whole'), options: tiny });
     expect(whole).toMatchObject({ interrupted: false, finished: 'epochs', epochs: 3 });
     expect(whole.validNll).toBeGreaterThan(0);
-    expect((await readdir(join(tmp, 'whole'))).sort()).toEqual(['checkpoint', 'loss.svg', 'model.json', 'musegen.json', 'weights.bin']);
-    const { meta } = await readModelFolder(join(tmp, 'whole'));
+    expect((await readdir(tmp.join('whole'))).sort()).toEqual(['checkpoint', 'loss.svg', 'model.json', 'musegen.json', 'weights.bin']);
+    const { meta } = await readModelFolder(folderSource(tmp.join('whole')));
     expect(meta.kind).toBe('lstm');
     expect(meta.corpus?.digest).toBe(whole.digest);
     expect(meta.metrics).toMatchObject({ epochs: 3, nllUnit: 'nats per token' });
@@ -130,32 +129,32 @@ describe('training', () => {
     const history = meta.metrics.history as { trainLoss: number; validLoss: number }[];
     expect(history).toHaveLength(3);
     expect(history[2]!.trainLoss).toBeLessThan(history[0]!.trainLoss);
-    const svg = await readFile(join(tmp, 'whole', 'loss.svg'), 'utf8');
+    const svg = await readFile(tmp.join('whole', 'loss.svg'), 'utf8');
     expect(svg).toMatch(/^<\?xml[^]*<svg [^]*<polyline[^]*training[^]*validation[^]*3-gram Markov[^]*<\/svg>\n$/);
 
     const abort = new AbortController();
     const stopAt = (e: TrainEvent) => {
       if (e.type === 'step' && e.epoch === 2 && e.batch === 3) abort.abort();
     };
-    const cut = await train(corpus, { output: join(tmp, 'cut'), options: tiny, onEvent: stopAt, signal: abort.signal });
+    const cut = await train(corpus, { evaluation: standardEvaluation, output: tmp.join('cut'), options: tiny, onEvent: stopAt, signal: abort.signal });
     expect(cut).toMatchObject({ interrupted: true, epochs: 1 });
-    const state = (await readModelFolder(join(tmp, 'cut', 'checkpoint'))).meta.metrics.checkpoint as { epoch: number; batch: number };
+    const state = (await readModelFolder(folderSource(tmp.join('cut', 'checkpoint')))).meta.metrics.checkpoint as { epoch: number; batch: number };
     expect(state).toMatchObject({ epoch: 1, batch: 3 });
-    const resumed = await train(corpus, { output: join(tmp, 'cut'), resume: true });
+    const resumed = await train(corpus, { evaluation: standardEvaluation, output: tmp.join('cut'), resume: true });
     expect(resumed).toMatchObject({ interrupted: false, epochs: 3, steps: whole.steps, validNll: whole.validNll });
     for (const file of ['weights.bin', 'checkpoint/weights.bin']) {
-      expect(Buffer.compare(await readFile(join(tmp, 'cut', file)), await readFile(join(tmp, 'whole', file))), file).toBe(0);
+      expect(Buffer.compare(await readFile(tmp.join('cut', file)), await readFile(tmp.join('whole', file))), file).toBe(0);
     }
   });
 
   it('refuses too little music, and a folder that already holds a model', async () => {
     const short = createScore({ end: 4 * Q, parts: [createPart({ notes: [0, 1, 2, 3].map((i) => note(spellMidi(60 + i).step + '4', i)) })] });
     const small: Corpus = { ...corpus, pieces: [{ ...corpus.pieces[0]!, split: 'train', score: short }] };
-    await expect(train(small, { output: join(tmp, 'short'), options: tiny })).rejects.toThrow(/16 steps in all, fewer than one sequence of 32/);
-    await expect(train({ ...corpus, pieces: [] }, { output: join(tmp, 'none'), options: tiny })).rejects.toThrow(/no piece to train on/);
-    await expect(train(corpus, { output: join(tmp, 'whole'), options: tiny })).rejects.toThrow(/already holds a model; resume its training with --resume/);
-    await expect(train(corpus, { output: join(tmp, 'whole'), resume: true })).rejects.toThrow(/nothing to resume: the run ran all its epochs: give a larger --epochs/);
+    await expect(train(small, { evaluation: standardEvaluation, output: tmp.join('short'), options: tiny })).rejects.toThrow(/16 steps in all, fewer than one sequence of 32/);
+    await expect(train({ ...corpus, pieces: [] }, { evaluation: standardEvaluation, output: tmp.join('none'), options: tiny })).rejects.toThrow(/no piece to train on/);
+    await expect(train(corpus, { evaluation: standardEvaluation, output: tmp.join('whole'), options: tiny })).rejects.toThrow(/already holds a model; resume its training with --resume/);
+    await expect(train(corpus, { evaluation: standardEvaluation, output: tmp.join('whole'), resume: true })).rejects.toThrow(/nothing to resume: the run ran all its epochs: give a larger --epochs/);
     const other: Corpus = { ...corpus, pieces: corpus.pieces.slice(1) };
-    await expect(train(other, { output: join(tmp, 'whole'), resume: true, epochs: 4 })).rejects.toThrow(/differs from the one this run started on/);
+    await expect(train(other, { evaluation: standardEvaluation, output: tmp.join('whole'), resume: true, epochs: 4 })).rejects.toThrow(/differs from the one this run started on/);
   });
 });

@@ -48,8 +48,8 @@ export class LstmGenerator implements Generator, LeftToRight {
   private constructor(
     readonly encoder: AnyEncoder,
     readonly config: LstmModelConfig,
-    /** Present when the generator can train. */
-    private readonly model: LstmModel | null,
+    /** The network, present when the generator can train. */
+    readonly model: LstmModel | null,
     stepper: LstmStepper | null,
   ) {
     this.layout = layoutFor(encoder);
