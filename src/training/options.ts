@@ -68,7 +68,7 @@ function within(x: number, what: string, low: number, high: number): number {
 export function trainOptions(input: TrainOptionsInput = {}): TrainOptions {
   const encoder = normalizeSpec(input.encoder ?? { encoding: 'melody' });
   const kind = modelKind(input.kind ?? modelKinds()[0]!.name);
-  const model = kindOptions(kind, input.model);
+  const model = kindOptions(kind, input.model ?? (input as { lstm?: Record<string, number> }).lstm); // runs saved before kinds held `lstm`
   const seqLen = whole(input.seqLen ?? TRAIN_DEFAULTS.seqLen, 'sequence length', 1, 100_000);
   const t = input.transpose ?? 0;
   const transpose: [number, number] = typeof t === 'number' ? [-Math.abs(t), Math.abs(t)] : [t[0], t[1]];
