@@ -11,7 +11,7 @@
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  MusegenError, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, samplePieces, writeFileAtomic, writerNamed,
+  DEFAULT_METER, DEFAULT_TEMPO, MusegenError, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, samplePieces, writeFileAtomic, writerNamed,
   type KeyChoice, type Meter, type SampledPiece,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
@@ -69,9 +69,9 @@ export function registerSampleCommand(program: Command): void {
     .option('--top-p <p>', 'draw only from the likeliest tokens holding probability p (nucleus sampling)', optionParser(topP))
     .option('--prime <file>', 'a MIDI, MusicXML, kern or ABC file to continue')
     .option('--bars <n>', 'bars to generate (after the primer)', optionParser(wholeNumber), 16)
-    .option('--meter <n/d>', 'time signature, e.g. 6/8 (default 4/4, or the primer\'s)', optionParser(parseMeter))
+    .option('--meter <n/d>', `time signature, e.g. 6/8 (default ${DEFAULT_METER.numerator}/${DEFAULT_METER.denominator}, or the primer's)`, optionParser(parseMeter))
     .option('--key <key>', 'key signature, e.g. G, Bb, "E minor" (default: the primer\'s; none, or C major for a model trained with the key feature)', optionParser(parseKey))
-    .option('--tempo <bpm>', 'tempo (default 120, or the primer\'s)', optionParser(decimal))
+    .option('--tempo <bpm>', `tempo (default ${DEFAULT_TEMPO}, or the primer's)`, optionParser(decimal))
     .option('-n, --count <n>', 'pieces to make (more than 1 needs -o)', optionParser(wholeNumber), 1)
     .option('--seed <n>', 'seed for reproducible pieces', optionParser(wholeNumber))
     .option('-o, --output <file>', 'file to write (default: MIDI on stdout)')

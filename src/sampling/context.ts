@@ -7,7 +7,7 @@
 import { createStepContext, type AnyEncoder, type StepContext, type TrackInfo } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import {
-  alterOfAccidental, barLength, estimateKey, keySignatureFifths, midiOf, modeFromName, ticksPerStep, type BPM, type Key, type Meter, type Score, type Step, type Steps,
+  DEFAULT_METER, alterOfAccidental, barLength, estimateKey, keySignatureFifths, midiOf, modeFromName, ticksPerStep, type BPM, type Key, type Meter, type Score, type Step, type Steps,
 } from '../score/index.js';
 
 /** The key a piece is generated in (the score room's `Key`, by its older name). */
@@ -99,7 +99,7 @@ export function planPiece(encoder: AnyEncoder, shape: PieceShape, primer?: Score
     tempos: shape.tempo !== undefined ? [{ step: 0, bpm: shape.tempo }] : base.tempos,
   };
   const primerSteps = encoded?.steps ?? 0;
-  const meter = context.timeSignatures.filter((t) => t.step <= primerSteps).at(-1) ?? { numerator: 4, denominator: 4 };
+  const meter = context.timeSignatures.filter((t) => t.step <= primerSteps).at(-1) ?? DEFAULT_METER;
   const barSteps = barLength(meter) / ticksPerStep(stepsPerQuarter);
   if (!Number.isInteger(barSteps)) {
     throw new MusegenError('BAD_ARGUMENT', `a bar of ${meter.numerator}/${meter.denominator} is not a whole number of steps at ${stepsPerQuarter} steps per quarter (the model's grid)`);
