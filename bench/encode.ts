@@ -1,8 +1,9 @@
 /**
  * Encoding speed on the whole Nottingham melody corpus (1,034 MIDI files):
- * files are read once (not timed), then encoded with two encoders, and every
- * 64-step window (hop 16) packed in batches of 64, as a training loop would;
- * each figure is the median of 5 runs.
+ * files are read once (not timed), then encoded with two encoders and
+ * prepared for the sequence layout (`layout.prepare`), and every 64-step
+ * window (hop 16) packed by `layout.batch` in batches of 64 — the path the
+ * trainer takes; each figure is the median of 5 runs.
  *
  *   node --import tsx bench/encode.ts [folder]
  *
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readScoreFile } from '../src/io/node.js';
 import { noteCount, type Score } from '../src/score/index.js';
-import { MelodyEncoder, windowOrigins, windows, type EncoderOptions, type MelodySpec } from '../src/encoding/index.js';
+import { MelodyEncoder, layoutFor, windowOrigins, type EncoderOptions, type MelodySpec } from '../src/encoding/index.js';
 
 const folder = process.argv[2] ?? fileURLToPath(new URL('../../shared/corpora/nottingham-jukedeck/MIDI/melody/', import.meta.url));
 const RUNS = 5;
@@ -34,19 +35,20 @@ async function main(): Promise<void> {
   ];
   for (const [name, options] of configs) {
     const enc = new MelodyEncoder(options);
+    const layout = layoutFor(enc);
     const encodeMs: number[] = [];
     const batchMs: number[] = [];
     let steps = 0;
     let count = 0;
     for (let run = 0; run < RUNS; run++) {
       let start = performance.now();
-      const encoded = scores.map((s) => enc.encode(s));
+      const prepared = scores.map((s) => layout.prepare(enc.encode(s)));
       encodeMs.push(performance.now() - start);
       start = performance.now();
-      const origins = windowOrigins(encoded, { length: 64, hop: 16 });
-      for (let b = 0; b < origins.length; b += 64) windows(encoded, { length: 64, origins: origins.slice(b, b + 64) });
+      const origins = windowOrigins(prepared.map((p) => ({ steps: p.length })), { length: 64, hop: 16, pad: true });
+      for (let b = 0; b < origins.length; b += 64) layout.batch(origins.slice(b, b + 64).map((o) => ({ piece: prepared[o.piece]!, start: o.step })), 64);
       batchMs.push(performance.now() - start);
-      steps = encoded.reduce((n, e) => n + e.steps, 0);
+      steps = prepared.reduce((n, p) => n + p.length, 0);
       count = origins.length;
     }
     const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;

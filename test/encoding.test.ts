@@ -5,7 +5,7 @@ import {
 } from '../src/score/index.js';
 import {
   createStepContext, encoderFromSpec, EventVocabulary, HOLD, MelodyEncoder, metricalStrength, PianoRollEncoder,
-  readChordSymbol, REST, VoiceStreamEncoder, windowOrigins, windows,
+  readChordSymbol, REST, VoiceStreamEncoder, windowOrigins, EventLayout,
 } from '../src/encoding/index.js';
 import { isMusegenError } from '../src/errors.js';
 import { fermataByOnset } from './helpers/scores.js';
@@ -518,48 +518,33 @@ describe('windows', () => {
   const enc = new VoiceStreamEncoder({ parts: [0, 1], stepsPerQuarter: 1, features: ['beat'] });
   const pieces = [3, 4].map((seed) => enc.encode(randomScore(seed, { parts: 2, stepsPerQuarter: 1 })));
 
-  it('cut token streams into [n, tracks, length] with features [n, length, width]', () => {
+  it('start every hop steps, piece by piece, with the last partial window kept when padding', () => {
     const length = 8;
     const hop = 3;
-    const w = windows(pieces, { length, hop });
+    const all = windowOrigins(pieces, { length, hop });
     const expected = pieces.reduce((n, e) => n + (e.steps >= length ? Math.floor((e.steps - length) / hop) + 1 : 0), 0);
-    expect(w.count).toBe(expected);
-    expect(w.tokens.length).toBe(w.count * 2 * length);
-    expect(w.features.length).toBe(w.count * length * w.featureWidth);
-    w.origins.forEach(({ piece, step }, i) => {
-      const e = pieces[piece]!;
-      for (let t = 0; t < 2; t++) {
-        expect(Array.from(w.tokens.subarray((i * 2 + t) * length, (i * 2 + t + 1) * length))).toEqual(Array.from(e.tokens.subarray(t * e.steps + step, t * e.steps + step + length)));
-      }
-      expect(Array.from(w.features.subarray(i * length * w.featureWidth, (i + 1) * length * w.featureWidth))).toEqual(
-        Array.from(e.features.subarray(step * e.featureWidth, (step + length) * e.featureWidth)),
-      );
-    });
-  });
-
-  it('pad the last window with rests when asked, and keep rolls as [n, length, width]', () => {
+    expect(all).toHaveLength(expected);
+    for (const { piece, step } of all) expect(step + length).toBeLessThanOrEqual(pieces[piece]!.steps);
     const e = pieces[0]!;
-    const length = e.steps - 1;
-    expect(windows(e, { length: e.steps + 1 }).count).toBe(0);
-    const padded = windows(e, { length, pad: true });
-    expect(padded.origins).toEqual([{ piece: 0, step: 0 }, { piece: 0, step: length }]);
-    expect(Array.from(padded.tokens.subarray(2 * length + 1, 3 * length))).toEqual(new Array(length - 1).fill(REST));
-    const roll = new PianoRollEncoder({ stepsPerQuarter: 1 });
-    const r = windows(roll.encode(randomScore(3, { parts: 2, stepsPerQuarter: 1 })), { length: 4 });
-    expect(r.kind).toBe('roll');
-    expect(r.roll.length).toBe(r.count * 4 * roll.width);
-    expectMusegenError(() => windows([e, roll.encode(randomScore(3, { parts: 1 }))], { length: 4 }), /encoded differently/);
-    expectMusegenError(() => windows(e, { length: 0 }), /window length/);
+    expect(windowOrigins([e], { length: e.steps + 1 })).toEqual([]);
+    expect(windowOrigins([e], { length: e.steps - 1, pad: true })).toEqual([{ piece: 0, step: 0 }, { piece: 0, step: e.steps - 1 }]);
+    expectMusegenError(() => windowOrigins([e], { length: 0 }), /window length/);
+    expectMusegenError(() => windowOrigins([e], { length: 4, hop: 1.5 }), /window hop/);
   });
 
-  it('pack one batch of chosen windows at a time', () => {
-    const all = windowOrigins(pieces, { length: 6, hop: 2 });
-    const full = windows(pieces, { length: 6, hop: 2 });
-    const batch = windows(pieces, { length: 6, origins: [all[3]!, all[1]!] });
-    expect(batch.count).toBe(2);
-    const slice = (w: typeof full, i: number) => Array.from(w.tokens.subarray(i * 12, (i + 1) * 12));
-    expect(slice(batch, 0)).toEqual(slice(full, 3));
-    expect(slice(batch, 1)).toEqual(slice(full, 1));
-    expectMusegenError(() => windows(pieces, { length: 6, origins: [{ piece: 5, step: 0 }] }), /not inside the pieces/);
+  it('are packed into batches by the sequence layout, as training reads them, padding weighted 0', () => {
+    const layout = new EventLayout(enc);
+    const prepared = pieces.map((p) => layout.prepare(p));
+    const length = 6 * 2; // 6 steps of 2 interleaved streams
+    const all = windowOrigins(prepared.map((p) => ({ steps: p.length })), { length, hop: 4, pad: true });
+    const chosen = [all[3]!, all.at(-1)!];
+    const batch = layout.batch(chosen.map((o) => ({ piece: prepared[o.piece]!, start: o.step })), length);
+    chosen.forEach(({ piece, step }, b) => {
+      const tokens = prepared[piece]!.tokens!;
+      const real = Math.min(length, tokens.length - step);
+      expect(Array.from(batch.classes!.subarray(b * length, b * length + real))).toEqual(Array.from(tokens.subarray(step, step + real)));
+      expect(Array.from(batch.weights.subarray(b * length, (b + 1) * length))).toEqual([...new Array(real).fill(1), ...new Array(length - real).fill(0)]);
+    });
+    expect(batch.targets).toBe(chosen.reduce((n, { piece, step }) => n + Math.min(length, prepared[piece]!.length - step), 0));
   });
 });
