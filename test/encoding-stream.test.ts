@@ -19,19 +19,10 @@ import {
   type AnyEncoder, type DecodableEvents, type DecodableRoll, type StepContext, type TrackNote,
 } from '../src/encoding/index.js';
 import { isMusegenError } from '../src/errors.js';
+import { rng } from './helpers/random.js';
 
 // ---- pieces ---------------------------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MODES: Mode[] = ['major', 'minor', 'dorian'];
 const STEPS: Step[] = ['C', 'D', 'E', 'F', 'G', 'A', 'B'];

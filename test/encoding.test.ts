@@ -8,20 +8,11 @@ import {
   readChordSymbol, REST, VoiceStreamEncoder, windowOrigins, EventLayout,
 } from '../src/encoding/index.js';
 import { isMusegenError } from '../src/errors.js';
+import { rng } from './helpers/random.js';
 import { fermataByOnset } from './helpers/scores.js';
 
 // ---- a seeded random Score generator --------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const METERS = [[4, 4], [3, 4], [6, 8], [2, 4], [3, 2]] as const;
 const MODES: Mode[] = ['major', 'minor', 'dorian'];
