@@ -73,6 +73,21 @@ describe.each(modelKinds().map((k) => k.name))('generator kind %s', (name) => {
     generator.dispose();
   });
 
+  it('hands over each note as soon as it is finished: the very notes of the piece', async () => {
+    const { generator } = await loadGenerator(folderSource(dir('model')));
+    const streamed: { track: number; onset: number; end: number; pitch: string }[] = [];
+    const [piece] = samplePieces(generator, {
+      bars: 4, seed: 9, onNotes: (notes) => streamed.push(...notes.map(({ track, note }) => ({ track, onset: note.onset, end: note.onset + note.duration, pitch: JSON.stringify(note.pitch) }))),
+    });
+    const inScore = piece!.score.parts.flatMap((p, track) => p.notes.map((n) => ({ track, onset: n.onset, end: n.onset + n.duration, pitch: JSON.stringify(n.pitch) })));
+    expect(streamed.length).toBeGreaterThan(0);
+    const key = (n: (typeof streamed)[number]) => `${n.track} ${n.onset} ${n.pitch}`;
+    expect(streamed.map(key).sort()).toEqual(inScore.map(key).sort());
+    // handed over in the order they end
+    for (let i = 1; i < streamed.length; i++) expect(streamed[i]!.end).toBeGreaterThanOrEqual(streamed[i - 1]!.end);
+    generator.dispose();
+  });
+
   it('round-trips: the loaded model, saved again, samples the same bytes', async () => {
     const { generator: trained } = await loadGenerator(folderSource(dir('model')), { train: true, seed: 1 });
     expect(trained.trainable).toBeDefined();
