@@ -96,6 +96,8 @@ describe('musegen corpus info on bad input', () => {
     const stats = JSON.parse(r.text);
     const failed = ['empty.mid', 'gone.mid', ...(isRoot ? [] : ['locked.mid']), 'text.mid', 'truncated.mid'];
     expect(stats.files.read).toBe(isRoot ? 2 : 1);
+    expect([stats.pieces, stats.notes]).toEqual(isRoot ? [2, 10] : [1, 5]);
+    expect(stats.cache).toMatchObject({ enabled: true, dir: tmp.join('cache') });
     expect(stats.files.ignoredUnsupported).toBe(1);
     expect(stats.failures.map((f: { file: string }) => f.file)).toEqual(failed.map((f) => join(bad, f)));
     expect(stats.failures.every((f: { message: string }) => f.message.length > 0 && !f.message.includes('\n'))).toBe(true);

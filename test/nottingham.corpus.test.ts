@@ -54,19 +54,13 @@ describe.skipIf(!present)('the Nottingham MIDI corpus', () => {
   });
 
   it('musegen corpus info reports the same figures, every file from the cache the library wrote', () => {
-    const options = { cwd: tmp.path, cacheDir: tmp.join('cache') };
-    const table = musegen(['corpus', 'info', midiDir], options);
-    expect(table.code, table.stderr).toBe(0);
-    expect(table.text).toMatch(/files +3,089 read · 0 failed/);
-    expect(table.text).toMatch(/pitch range +C2 \(36\) – E6 \(88\)/);
-    expect(table.text).toMatch(/cache +3,089 hits · 0 misses/);
-    const json = musegen(['corpus', 'info', '--json', midiDir], options);
-    expect(json.code, json.stderr).toBe(0);
-    const stats = JSON.parse(json.text);
-    expect(stats.files.found).toBe(3089);
-    expect(stats.pieces).toBe(3089);
-    expect(stats.notes).toBe(712_532);
-    expect(stats.cache).toMatchObject({ hits: 3089, misses: 0 });
+    const r = musegen(['corpus', 'info', midiDir], { cwd: tmp.path, cacheDir: tmp.join('cache') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.text).toMatch(/files +3,089 read · 0 failed/);
+    expect(r.text).toMatch(/pieces +3,089 \(/);
+    expect(r.text).toMatch(/notes +712,532\n/);
+    expect(r.text).toMatch(/pitch range +C2 \(36\) – E6 \(88\)/);
+    expect(r.text).toMatch(/cache +3,089 hits · 0 misses/);
   });
 
   it('melodies: decode(encode(s)) = quantize(s), keeping the top note where the melody has chords', () => {
