@@ -1,6 +1,6 @@
 /** Turning the library's argument parsers into commander option parsers, so a bad value is a usage error (exit 2). */
-import { InvalidArgumentError } from 'commander';
-import { MusegenError, errorMessage } from '../src/index.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import { MusegenError, errorMessage, isMusegenError } from '../src/index.js';
 
 export function optionParser<T>(parse: (text: string) => T): (text: string) => T {
   return (text) => {
@@ -24,4 +24,14 @@ export function decimal(text: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n)) throw new MusegenError('BAD_ARGUMENT', `"${text}" is not a number`);
   return n;
+}
+
+/** Run a check of the options given together (one that no single option's parser can make): a bad argument is a usage error (exit 2). */
+export function checkedOptions<T>(command: Command, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (isMusegenError(e) && e.code === 'BAD_ARGUMENT') command.error(errorMessage(e), { exitCode: 2, code: 'musegen.usage' });
+    throw e;
+  }
 }

@@ -117,7 +117,7 @@ describe.each(modelKinds().map((k) => k.name))('generator kind %s', (name) => {
     try {
       const meta = JSON.parse(good);
       await writeFile(file, JSON.stringify({ ...meta, kind: 'transformer' }));
-      expect((await failure(loadGenerator(folderSource(dir('model'))))).message).toMatch(/a 'transformer' model, which this musegen does not know \(known kinds: lstm, ngram\)/);
+      expect((await failure(loadGenerator(folderSource(dir('model'))))).message).toMatch(/unknown model kind 'transformer' \(this musegen knows lstm, ngram/);
       await writeFile(file, JSON.stringify({ ...meta, hyper: { ...meta.hyper, sequence: 'events/other/9' } }));
       const e = await failure(loadGenerator(folderSource(dir('model'))));
       expect(e.code).toBe('INCOMPATIBLE_MODEL');
@@ -153,6 +153,9 @@ describe('the CLI, for every kind', () => {
     const summary = midicsvSummary(s.stdout);
     expect(summary.notes.length).toBeGreaterThan(4);
     expect(summary.end).toBe(8 * 4 * summary.division);
+    const usage = musegen(['train', FOLK_DEMO, '--kind', name, '-o', 'other', name === 'lstm' ? '--order' : '--units', '4'], { cwd });
+    expect(usage.code).toBe(2); // an option of another kind is a usage error, in one line
+    expect(usage.stderr).toMatch(/^musegen: --(order|units) is an option of (ngram|lstm) models, not of (lstm|ngram) models\n$/);
     const doctor = musegen(['doctor', '--json'], { cwd });
     expect(JSON.parse(doctor.text).kernels).toMatch(/javascript/);
   });

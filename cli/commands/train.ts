@@ -10,14 +10,14 @@
 import type { Command } from 'commander';
 import {
   ENCODING_CHOICES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
-  savedCorpusPaths, standardEvaluation, train,
+  savedCorpusPaths, standardEvaluation, train, trainOptions,
   type PartChoice, type TrainEvent, type TrainOptionsInput, type TrainResult,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
 import { Interrupted } from '../exit.js';
 import { count } from '../format.js';
-import { decimal, optionParser, wholeNumber } from '../options.js';
+import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
 import { createProgress, duration, type Progress } from '../progress.js';
 
 export const DEFAULT_OUTPUT = './musegen-model';
@@ -148,7 +148,7 @@ export function registerTrainCommand(program: Command): void {
     await startBackend(cmd);
     const corpusPaths = paths.length > 0 ? paths : opts.resume ? await savedCorpusPaths(opts.output) : [];
     if (corpusPaths.length === 0) throw new MusegenError('BAD_ARGUMENT', 'no music to train on: give files or folders (musegen train corpus/)');
-    const options: TrainOptionsInput = {
+    const input: TrainOptionsInput = {
       encoder: encoderSpecFor({
         encoding: opts.encoding, features: opts.features, stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
       }),
@@ -158,6 +158,7 @@ export function registerTrainCommand(program: Command): void {
       learningRate: opts.lr, lrDecay: opts.lrDecay, patience: opts.patience, clipNorm: opts.clipNorm, transpose: opts.transpose,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     };
+    const options = opts.resume ? undefined : checkedOptions(cmd, () => trainOptions(input)); // a resumed run keeps its own
     const corpus = await loadCorpusWithProgress(corpusPaths, { ...opts, quiet });
     if (corpus.failures.length > 0 && !quiet) {
       const first = corpus.failures[0]!;
@@ -174,7 +175,7 @@ export function registerTrainCommand(program: Command): void {
     let result: TrainResult;
     try {
       result = await train(corpus, {
-        output: opts.output, options, resume: opts.resume, force: opts.force, onEvent, signal: abort.signal, evaluation: standardEvaluation,
+        output: opts.output, ...(options ? { options } : {}), resume: opts.resume, force: opts.force, onEvent, signal: abort.signal, evaluation: standardEvaluation,
         ...(opts.resume && given('epochs') ? { epochs: opts.epochs } : {}),
         ...(opts.resume && given('patience') ? { patience: opts.patience } : {}),
       });

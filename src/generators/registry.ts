@@ -63,7 +63,7 @@ export function modelKinds(): ModelKind[] {
 export function modelKind(name: string, where?: string): ModelKind {
   const kind = kinds.get(name);
   if (!kind) {
-    throw new MusegenError('UNSUPPORTED', `a '${name}' model, which this musegen does not know (known kinds: ${[...kinds.keys()].join(', ')}) — upgrade musegen`, where);
+    throw new MusegenError('UNSUPPORTED', `unknown model kind '${name}' (this musegen knows ${[...kinds.keys()].join(', ')}; a newer one may know more)`, where);
   }
   return kind;
 }

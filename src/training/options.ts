@@ -3,7 +3,7 @@
  * options are plain JSON: they are saved in the model (`hyper.training`) and
  * in its checkpoint, so `resume` continues with exactly the same ones.
  */
-import { normalizeSpec, type EncoderSpec, type SemitoneRange } from '../encoding/index.js';
+import { encoderFromSpec, normalizeSpec, type EncoderSpec, type SemitoneRange } from '../encoding/index.js';
 import { randomSeed, type Seed } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
 import { kindOptions, modelKind, modelKinds, type KindOptions } from '../generators/index.js';
@@ -69,6 +69,8 @@ export function trainOptions(input: TrainOptionsInput = {}): TrainOptions {
   const encoder = normalizeSpec(input.encoder ?? { encoding: 'melody' });
   const kind = modelKind(input.kind ?? modelKinds()[0]!.name);
   const model = kindOptions(kind, input.model ?? (input as { lstm?: Record<string, number> }).lstm); // runs saved before kinds held `lstm`
+  const unsupported = kind.unsupported(encoderFromSpec(encoder));
+  if (unsupported) throw bad(unsupported);
   const seqLen = whole(input.seqLen ?? TRAIN_DEFAULTS.seqLen, 'sequence length', 1, 100_000);
   const t = input.transpose ?? 0;
   const transpose: [number, number] = typeof t === 'number' ? [-Math.abs(t), Math.abs(t)] : [t[0], t[1]];

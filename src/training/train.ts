@@ -141,8 +141,6 @@ export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult>
       ?? trainOptions({ ...resumed!.options, epochs: run.epochs ?? resumed!.options.epochs, patience: run.patience ?? resumed!.options.patience });
     const encoder = encoderFromSpec(opts.encoder);
     const kind = modelKind(opts.kind);
-    const unsupported = kind.unsupported(encoder);
-    if (unsupported) throw new MusegenError('BAD_ARGUMENT', unsupported);
     const layout = layoutFor(encoder);
     const data = prepareData(corpus, encoder, layout, opts, (p) => emit({ type: 'encoding', ...p }));
     if (resumed && resumed.digest !== data.digest) {
