@@ -19,7 +19,7 @@ import { PACK_VERSION, packFile, unpackFile, type FileContent } from './serializ
  * Where the cache lives: MUSEGEN_CACHE_DIR, else $XDG_CACHE_HOME/musegen,
  * else ~/.cache/musegen.
  */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
   if (env.MUSEGEN_CACHE_DIR) return env.MUSEGEN_CACHE_DIR;
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'musegen');
 }
