@@ -4,12 +4,13 @@
  * `main` as values (one line on stderr, exit 2) instead of exiting.
  */
 import { Command } from 'commander';
-import { BACKEND_NAMES, packageVersion } from '../src/index.js';
+import { BACKEND_NAMES, packageVersion, parseBackendChoice } from '../src/index.js';
 import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { registerTrainCommand } from './commands/train.js';
 import { reportError, EXIT, type ExitCode } from './exit.js';
+import { optionParser } from './options.js';
 
 export function createProgram(): Command {
   const program = new Command('musegen')
@@ -18,7 +19,7 @@ export function createProgram(): Command {
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')
     .option('-q, --quiet', 'no progress or warnings on stderr')
-    .option('--backend <name>', `TensorFlow.js backend: ${BACKEND_NAMES.join(', ')} or auto (default: the best that loads)`)
+    .option('--backend <name>', `TensorFlow.js backend: ${BACKEND_NAMES.join(', ')} or auto (default: the best that loads)`, optionParser(parseBackendChoice))
     // settings below are inherited by every command added after them
     .exitOverride()
     .configureOutput({ outputError: () => {} }) // main prints the one line

@@ -42,6 +42,14 @@ const require = createRequire(import.meta.url);
 let active: BackendName | null = null;
 const probes = new Map<BackendName, BackendProbe>();
 
+/** A backend as `--backend` names it; an unknown name is refused, listing the known. */
+export function parseBackendChoice(text: string): BackendChoice {
+  if (text !== 'auto' && !(BACKEND_NAMES as readonly string[]).includes(text)) {
+    throw new MusegenError('BAD_ARGUMENT', `unknown backend '${text}' (choose from ${BACKEND_NAMES.join(', ')}, auto)`);
+  }
+  return text as BackendChoice;
+}
+
 /**
  * Select the backend (once per process; later calls with the same choice
  * return at once). Throws MusegenError('UNSUPPORTED') when a forced backend
@@ -50,9 +58,7 @@ const probes = new Map<BackendName, BackendProbe>();
 export async function initBackend(options: BackendOptions = {}): Promise<BackendName> {
   const choice = options.backend ?? 'auto';
   if (active !== null && (choice === 'auto' || choice === active)) return active;
-  if (choice !== 'auto' && !BACKEND_NAMES.includes(choice)) {
-    throw new MusegenError('BAD_ARGUMENT', `unknown backend '${choice}' (choose from ${BACKEND_NAMES.join(', ')}, auto)`);
-  }
+  parseBackendChoice(choice);
   for (const name of choice === 'auto' ? BACKEND_NAMES : [choice]) {
     const probe = await tryBackend(name);
     if (probe.available && (await tf.setBackend(TF_NAME[name]))) {

@@ -1,0 +1,56 @@
+/**
+ * Every way of calling musegen wrongly, and what it answers: one line,
+ * `musegen: …`, naming what is wrong, and exit 2 — a usage error, whichever
+ * part of the program finds it (commander, an option's parser, or a check
+ * of options taken together). Failures of the work itself exit 1 (see
+ * cli.test.ts); this table is for the calls no work should start from.
+ * The program runs in-process, as `main` runs it, its one line caught
+ * (cli.test.ts and others check the same contract on the real process).
+ */
+import { describe, it } from 'vitest';
+import { reportError } from '../cli/exit.js';
+import { createProgram } from '../cli/program.js';
+import { expectOneLine } from './helpers/cli.js';
+import { FOLK_DEMO } from './helpers/paths.js';
+
+/** What `musegen args` prints on stderr and the code it exits with (as cli/musegen.ts's main). */
+async function run(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  try {
+    await createProgram().parseAsync(['node', 'musegen', ...args]);
+    return { code: 0, stderr };
+  } catch (e) {
+    const code = reportError(e, { write: (line: string) => (stderr += line) }, {});
+    return { code, stderr };
+  }
+}
+
+/** [arguments, what the one line must say]. */
+const USAGE_ERRORS: [string[], RegExp][] = [
+  [['compose'], /unknown command 'compose'/],
+  [['sample', '--tempature', '0.8'], /unknown option '--tempature'/],
+  [['--backend', 'gpu', 'doctor'], /unknown backend 'gpu' \(choose from node-gpu, node, wasm, cpu, auto\)/],
+  [['sample', '--temp', '-1'], /--temp/],
+  [['sample', '--temp', 'hot'], /"hot" is not a number/],
+  [['sample', '--top-k', '0'], /--top-k/],
+  [['sample', '--top-p', '1.5'], /--top-p/],
+  [['sample', '--meter', '5/7'], /meter "5\/7" is not a time signature/],
+  [['sample', '--key', 'H'], /key "H" is not a key/],
+  [['sample', '--bars', 'many'], /"many" is not a whole number/],
+  [['train', FOLK_DEMO, '--kind', 'gan'], /unknown model kind 'gan' \(this musegen knows lstm, ngram/],
+  [['train', FOLK_DEMO, '--kind', 'ngram', '--units', '64'], /--units is an option of lstm models, not of ngram models/],
+  [['train', FOLK_DEMO, '--layers', '0'], /layers must be a whole number from 1 to 16, not 0/],
+  [['train', FOLK_DEMO, '--epochs', '0'], /epochs must be a whole number from 1/],
+  [['train', FOLK_DEMO, '--lr', '2'], /learning rate must be above 0 and at most 1/],
+  [['train', FOLK_DEMO, '--encoding', 'midi'], /unknown encoding "midi"/],
+  [['train', FOLK_DEMO, '--features', 'tempo'], /unknown feature "tempo"/],
+  [['train', FOLK_DEMO, '--transpose', 'up'], /not a range of semitones/],
+  [['train', FOLK_DEMO, '--kind', 'ngram', '--encoding', 'pianoroll'], /n-gram models predict event tokens, not piano-roll rows/],
+  [['corpus', 'info'], /missing required argument/],
+];
+
+describe('usage errors exit 2 with one line', () => {
+  it.each(USAGE_ERRORS)('musegen %j', async (args, says) => {
+    expectOneLine(await run(args), 2, says);
+  });
+});
