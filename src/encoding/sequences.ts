@@ -54,7 +54,7 @@ export interface SequenceBatch {
   steps: number;
   /** Events: input classes [batch·steps]; null for rolls. */
   indices: Int32Array | null;
-  /** [batch, steps, featureColumns]: the dense part of the input. */
+  /** The dense part of the input, [batch, steps, featureColumns]. */
   features: Float32Array;
   featureColumns: number;
   /** Events: target classes [batch·steps]. */
@@ -285,6 +285,11 @@ export class GenerationState {
   /** Record a roll row for the next step; returns the notes it finished. */
   pushRow(row: Float32Array): TrackNote[] {
     return this.advance(row);
+  }
+
+  /** The notes the last complete step began, with their duration so far. */
+  started(): TrackNote[] {
+    return this.decoder.started();
   }
 
   /** End the piece: the notes still sounding, closed at the last complete step. */

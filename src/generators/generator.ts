@@ -33,6 +33,8 @@ export interface EventSession {
   logits(): Float32Array;
   /** The token chosen for the next position (sampled, or from a primer); the notes it finished. */
   push(token: number): TrackNote[];
+  /** The notes the last complete step began (duration so far): a note-on is due for them at that step. */
+  started(): TrackNote[];
   /** End the piece: the notes still sounding, closed at the last step. */
   finish(): TrackNote[];
   /** The piece so far as a Score (after `finish`, the whole piece). */
@@ -50,6 +52,8 @@ export interface RollSession {
   logits(): Float32Array;
   /** The row chosen for the next step (0/1 values); the notes it finished. */
   push(row: Float32Array): TrackNote[];
+  /** The notes the last complete step began (duration so far): a note-on is due for them at that step. */
+  started(): TrackNote[];
   /** End the piece: the notes still sounding, closed at the last step. */
   finish(): TrackNote[];
   /** The piece so far as a Score (after `finish`, the whole piece). */
@@ -71,7 +75,7 @@ export interface LeftToRight {
 export interface InfillRequest {
   piece: Pick<EncodedEvents, 'tokens' | 'tracks' | 'steps'>;
   context: StepContext;
-  /** [tracks, steps]: 1 where the cell is unknown. */
+  /** 1 where the cell is unknown, [tracks, steps]. */
   mask: Uint8Array;
 }
 
