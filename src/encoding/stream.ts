@@ -14,7 +14,8 @@
  * pitch off, or struck again). Until then it may still be held. Its pitch,
  * spelling (key in force at its onset), onset and fermata (a fermata of the
  * context starting at its onset) are known from its first step: `sounding()`
- * lists those notes with their duration so far.
+ * lists those notes with their duration so far, `started()` those the last
+ * step began (a note-on is due at once, its note-off only when it ends).
  *
  * @example
  *   const decoder = encoder.streamDecoder(context);
@@ -112,6 +113,17 @@ export class StreamDecoder {
   sounding(): TrackNote[] {
     const out: TrackNote[] = [];
     if (!this.finished) this.reader.sounding((track, n) => out.push({ track, note: this.toNote(n) }));
+    return out.sort(byTrackOnsetPitch);
+  }
+
+  /**
+   * The notes the last step read began (sorted like `push`'s), with their
+   * duration so far: what live output sends a note-on for at that step.
+   */
+  started(): TrackNote[] {
+    const out: TrackNote[] = [];
+    const last = this.stepsRead - 1;
+    if (!this.finished) this.reader.sounding((track, n) => n.step === last && out.push({ track, note: this.toNote(n) }));
     return out.sort(byTrackOnsetPitch);
   }
 

@@ -54,6 +54,7 @@ function eventSession(layout: EventLayout, state: GenerationState, model: NextPo
       logits = null;
       return finished;
     },
+    started: () => state.started(),
     finish: () => state.finish(),
     score: () => state.score(),
   };
@@ -80,6 +81,7 @@ function rollSession(layout: RollLayout, state: GenerationState, model: NextPosi
       logits = null;
       return finished;
     },
+    started: () => state.started(),
     finish: () => state.finish(),
     score: () => state.score(),
   };

@@ -3,6 +3,7 @@
  *
  *   plan (meter, key, tempo, bars, primer) ─► leftToRight.session ─► primer pushed as is
  *   ─► for each further position: logits ─ temperature / top-k / top-p ─ draw ─ push ─► notes finished (onNotes)
+ *   (`startSampling(…).piece()` gives the same, a step at a time: the notes each step ends and begins)
  *   ─► session.score() ─► Score (tempo, meter, key kept)
  *
  * The feature channels the model was trained with (beat, fermata, key…) are
@@ -42,11 +43,28 @@ export interface SampledPiece {
   primerSteps: Steps;
 }
 
-/** Generate `count` pieces. Throws MusegenError('BAD_ARGUMENT') for options that make no sense. */
-export function samplePieces(generator: Generator, options: SampleOptions = {}): SampledPiece[] {
+/** One piece generated a step at a time, the primer's steps first: what `samplePieces` runs to the end, and what live output paces. */
+export interface PieceStepper {
+  /** Steps generated so far (primer included): the next `next()` makes this one. */
+  readonly step: Steps;
+  /** Generate the next step (a primer step is taken as it is): the notes it ended, and the notes it began (duration so far). */
+  next(): { ended: TrackNote[]; started: TrackNote[] };
+  /** End the piece: the notes still sounding, closed at the last step. */
+  finish(): TrackNote[];
+  /** The piece so far (after `finish`, the whole piece). */
+  score(): Score;
+}
+
+/** A sampling run checked and planned: `piece()` gives pieces 0, 1, … exactly as `samplePieces` makes them. */
+export interface SamplingRun {
+  seed: Seed;
+  plan: PiecePlan;
+  piece(): PieceStepper;
+}
+
+/** Check the options and plan the run. Throws MusegenError('BAD_ARGUMENT') for options that make no sense, ('UNSUPPORTED') for a model that cannot generate left to right. */
+export function startSampling(generator: Generator, options: Omit<SampleOptions, 'count' | 'onNotes'> = {}): SamplingRun {
   const sampling = checkSamplingOptions(options);
-  const count = options.count ?? SAMPLE_DEFAULTS.count;
-  if (!(Number.isInteger(count) && count >= 1)) throw new MusegenError('BAD_ARGUMENT', `the number of pieces must be a whole number of at least 1, not ${String(count)}`);
   const model = generator.leftToRight;
   if (!model) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model does not generate left to right, so it cannot sample a piece this way`);
   if (layoutFor(generator.encoder).output === 'roll' && (sampling.topK !== null || sampling.topP !== null)) {
@@ -55,33 +73,53 @@ export function samplePieces(generator: Generator, options: SampleOptions = {}):
   const plan = planPiece(generator.encoder, { ...options, bars: options.bars ?? SAMPLE_DEFAULTS.bars }, options.primer);
   const seed = options.seed ?? randomSeed();
   const rng = createRng(seed);
-  return Array.from({ length: count }, (_, i) => ({
-    score: samplePiece(model, plan, sampling, rng.fork(), (notes) => options.onNotes?.(notes, i)),
-    seed, steps: plan.steps, primerSteps: plan.primerSteps,
-  }));
+  return { seed, plan, piece: () => stepPiece(model, plan, sampling, rng.fork()) };
 }
 
-function samplePiece(model: LeftToRight, plan: PiecePlan, sampling: SamplingOptions, rng: Rng, onNotes: (notes: TrackNote[]) => void): Score {
-  const { context, steps, primerSteps, primer } = plan;
+/** Generate `count` pieces. Throws MusegenError('BAD_ARGUMENT') for options that make no sense. */
+export function samplePieces(generator: Generator, options: SampleOptions = {}): SampledPiece[] {
+  const count = options.count ?? SAMPLE_DEFAULTS.count;
+  if (!(Number.isInteger(count) && count >= 1)) throw new MusegenError('BAD_ARGUMENT', `the number of pieces must be a whole number of at least 1, not ${String(count)}`);
+  const run = startSampling(generator, options);
+  const { steps, primerSteps } = run.plan;
+  return Array.from({ length: count }, (_, i) => {
+    const piece = run.piece();
+    const heard = (notes: TrackNote[]): void => {
+      if (notes.length > 0) options.onNotes?.(notes, i);
+    };
+    while (piece.step < steps) heard(piece.next().ended);
+    heard(piece.finish());
+    return { score: piece.score(), seed: run.seed, steps, primerSteps };
+  });
+}
+
+function stepPiece(model: LeftToRight, plan: PiecePlan, sampling: SamplingOptions, rng: Rng): PieceStepper {
+  const { context, primerSteps, primer } = plan;
   const session = model.session(context);
-  const heard = (notes: TrackNote[]): void => {
-    if (notes.length > 0) onNotes(notes);
-  };
-  if (session.output === 'roll') {
-    const width = session.width;
-    const primed = primer && 'roll' in primer ? primer.roll : null;
-    for (let t = 0; t < steps; t++) {
-      heard(session.push(t < primerSteps ? primed!.subarray(t * width, (t + 1) * width) : drawRow(session.logits(), sampling.temperature, rng)));
+  let step = 0;
+  const generate = (): TrackNote[] => {
+    if (session.output === 'roll') {
+      const width = session.width;
+      const primed = primer && 'roll' in primer ? primer.roll : null;
+      return session.push(step < primerSteps ? primed!.subarray(step * width, (step + 1) * width) : drawRow(session.logits(), sampling.temperature, rng));
     }
-  } else {
-    const tracks = session.tracks;
     const primed = primer && 'tokens' in primer ? primer.tokens : null;
-    for (let s = 0; s < steps; s++) {
-      for (let v = 0; v < tracks; v++) {
-        heard(session.push(s < primerSteps ? primed![v * primerSteps + s]! : drawIndex(eventDistribution(session.logits(), sampling), rng)));
-      }
+    const ended: TrackNote[] = [];
+    for (let v = 0; v < session.tracks; v++) {
+      ended.push(...session.push(step < primerSteps ? primed![v * primerSteps + step]! : drawIndex(eventDistribution(session.logits(), sampling), rng)));
     }
-  }
-  heard(session.finish());
-  return session.score();
+    return ended;
+  };
+  return {
+    get step() {
+      return step;
+    },
+    next: () => {
+      const ended = generate();
+      step++;
+      return { ended, started: session.started() };
+    },
+    finish: () => session.finish(),
+    score: () => session.score(),
+  };
 }
