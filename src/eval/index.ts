@@ -12,3 +12,4 @@
 export * from './baseline.js';
 export * from './validation.js';
 export * from './standard.js';
+export * from './likelihood.js';
