@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { BACKEND_NAMES, packageVersion, parseBackendChoice } from '../src/index.js';
 import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerLiveCommand } from './commands/live.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { registerTrainCommand } from './commands/train.js';
 import { reportError, EXIT, type ExitCode } from './exit.js';
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerCorpusCommands(program);
   registerTrainCommand(program);
   registerSampleCommand(program);
+  registerLiveCommand(program);
   registerDoctorCommand(program);
   return program;
 }
