@@ -17,10 +17,10 @@ export function cacheOptions(command: Command): Command {
     .option('--cache-dir <dir>', 'cache folder (default: $MUSEGEN_CACHE_DIR, $XDG_CACHE_HOME/musegen or ~/.cache/musegen)');
 }
 
-/** Load the paths, drawing progress on stderr unless quiet. */
+/** Load the paths, drawing progress on stderr unless quiet, and noting on stderr each bad cache entry read again. */
 export async function loadCorpusWithProgress(paths: string[], opts: CorpusLoadOptions): Promise<Corpus> {
   let progress: Progress | undefined;
-  return loadCorpus(paths, {
+  const corpus = await loadCorpus(paths, {
     cache: opts.cache,
     cacheDir: opts.cacheDir,
     split: opts.split,
@@ -30,4 +30,6 @@ export async function loadCorpusWithProgress(paths: string[], opts: CorpusLoadOp
       progress.update(done);
     },
   }).finally(() => progress?.finish());
+  if (!opts.quiet) for (const note of corpus.cache.notes) process.stderr.write(`musegen: note: ${note}\n`);
+  return corpus;
 }

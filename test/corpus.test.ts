@@ -254,7 +254,8 @@ describe('cache form and files', () => {
     const text = packFile(content);
     expect(unpackFile(text)).toEqual(content);
     expect(text.length).toBeLessThan(JSON.stringify(content).length);
-    expect(() => unpackFile('{"v":1,"pieces":[{"score":{"parts":[{"notes":[0,1,9,0,4,80,0]}]}}]}')).toThrow(/bad packed pitch/);
+    expect(() => unpackFile('{"v":1,"pieces":[{"score":{"parts":[{"notes":[0,1,9,0,4,80,0]}]}}]}')).toThrow(/bad parts/); // a part without its fields
+    expect(() => unpackFile(text.replace(/"notes":\[0,480,2,/, '"notes":[0,480,9,'))).toThrow(/bad packed pitch/);
     expect(() => unpackFile('{"v":99,"pieces":[]}')).toThrow(/not a packed corpus entry/);
   });
 

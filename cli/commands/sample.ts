@@ -11,8 +11,8 @@
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  DEFAULT_METER, DEFAULT_TEMPO, MusegenError, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, samplePieces, writeFileAtomic, writerNamed,
-  type KeyChoice, type Meter, type SampledPiece,
+  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, samplePieces, writeFileAtomic, writerNamed,
+  type KeyChoice, type Meter, type SampledPiece, type Score,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { decimal, optionParser, wholeNumber } from '../options.js';
@@ -53,6 +53,24 @@ function numbered(output: string, i: number, count: number): string {
   return `${output.slice(0, output.length - ext.length)}-${i + 1}${ext}`;
 }
 
+/** The longest primer: feeding it to the model takes about as long as sampling as many bars. */
+const MAX_PRIMER_BARS = 10_000;
+
+/** The first piece of the primer file, refused with the file's name when it is too long. */
+async function readPrimer(path: string): Promise<Score> {
+  const piece = (await readScoreFile(path))[0]!; // readers give at least one piece or throw
+  const bars = barStarts(piece.score).length;
+  if (bars > MAX_PRIMER_BARS) throw new MusegenError('OUT_OF_RANGE', `the primer is ${bars.toLocaleString('en')} bars long; musegen continues primers of at most ${MAX_PRIMER_BARS.toLocaleString('en')} bars`, path);
+  return piece.score;
+}
+
+/** --bars: a whole number of bars, at most the longest piece musegen makes. */
+function barsOption(text: string): number {
+  const bars = wholeNumber(text);
+  if (bars > MAX_BARS) throw new MusegenError('BAD_ARGUMENT', `--bars ${bars} is more than ${MAX_BARS.toLocaleString('en')}, the longest piece musegen makes`);
+  return bars;
+}
+
 const temperature = (text: string): number => checkSamplingOptions({ temperature: decimal(text) }).temperature;
 const rhythmTemperature = (text: string): number => checkSamplingOptions({ rhythmTemperature: decimal(text) }).rhythmTemperature!;
 const topK = (text: string): number => checkSamplingOptions({ topK: wholeNumber(text) }).topK!;
@@ -68,7 +86,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--top-k <k>', 'draw only from the k likeliest tokens', optionParser(topK))
     .option('--top-p <p>', 'draw only from the likeliest tokens holding probability p (nucleus sampling)', optionParser(topP))
     .option('--prime <file>', 'a MIDI, MusicXML, kern or ABC file to continue')
-    .option('--bars <n>', 'bars to generate (after the primer)', optionParser(wholeNumber), 16)
+    .option('--bars <n>', 'bars to generate (after the primer)', optionParser(barsOption), 16)
     .option('--meter <n/d>', `time signature, e.g. 6/8 (default ${DEFAULT_METER.numerator}/${DEFAULT_METER.denominator}, or the primer's)`, optionParser(parseMeter))
     .option('--key <key>', 'key signature, e.g. G, Bb, "E minor" (default: the primer\'s; none, or C major for a model trained with the key feature)', optionParser(parseKey))
     .option('--tempo <bpm>', `tempo (default ${DEFAULT_TEMPO}, or the primer's)`, optionParser(decimal))
@@ -83,6 +101,7 @@ export function registerSampleCommand(program: Command): void {
         if (opts.count > 1) throw new MusegenError('BAD_ARGUMENT', `-n ${opts.count} writes ${opts.count} files: name them with -o (e.g. -o tune.mid gives tune-1.mid …)`);
         if (format === 'midi' && process.stdout.isTTY) throw new MusegenError('BAD_ARGUMENT', 'refusing to write MIDI to a terminal; redirect (> out.mid) or use -o');
       }
+      const primer = opts.prime ? await readPrimer(opts.prime) : undefined;
       await startBackend(cmd);
       const modelDir = opts.model ?? bundledModelPath();
       const { generator } = await loadGenerator(folderSource(modelDir)).catch((e: unknown) => {
@@ -91,7 +110,6 @@ export function registerSampleCommand(program: Command): void {
         }
         throw e;
       });
-      const primer = opts.prime ? (await readScoreFile(opts.prime))[0]!.score : undefined;
       const pieces: SampledPiece[] = samplePieces(generator, {
         temperature: opts.temp, rhythmTemperature: opts.rhythmTemp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars, count: opts.count,
         ...(opts.meter ? { meter: opts.meter } : {}), ...(opts.key ? { key: opts.key } : {}), ...(opts.tempo !== undefined ? { tempo: opts.tempo } : {}),

@@ -2,8 +2,10 @@
  * The corpus cache: what was parsed from a file, stored under a hash of
  * the file's bytes, its name and the reader (name and version) that parsed
  * it, so a second load of an unchanged corpus skips parsing. One small file
- * per source file, written atomically; an entry that cannot be read back is
- * treated as missing and written again.
+ * per source file, written atomically. An entry is checked as a fresh parse
+ * is (serialize.ts): one that cannot be read back, or holds what no reader
+ * gives, is parsed again from its source and written anew, with a note in
+ * the report.
  *
  *     <dir>/v<PACK_VERSION>/<2 hex>/<sha256>.json
  */
@@ -40,6 +42,8 @@ export interface CacheReport {
   misses: number;
   /** Why writing stopped, when it did (read-only disk, disk full); reading goes on. */
   error?: string;
+  /** One line per entry found bad and parsed again ("x.krn: cache entry … bad meters; read again"). */
+  notes: string[];
 }
 
 export class ScoreCache {
@@ -47,22 +51,31 @@ export class ScoreCache {
   private writable = true;
 
   constructor(dir: string, enabled = true) {
-    this.report = { enabled, dir, hits: 0, misses: 0 };
+    this.report = { enabled, dir, hits: 0, misses: 0, notes: [] };
   }
 
   private pathOf(key: string): string {
     return join(this.report.dir, `v${PACK_VERSION}`, key.slice(0, 2), `${key}.json`);
   }
 
-  /** The cached content, or undefined when absent or unreadable. */
-  get(key: string): FileContent | undefined {
+  /** The cached content of `file`, or undefined when absent or bad (a bad entry is noted in the report). */
+  get(key: string, file: string): FileContent | undefined {
     if (!this.report.enabled) return undefined;
+    const path = this.pathOf(key);
+    let text: string;
     try {
-      const content = unpackFile(readFileSync(this.pathOf(key), 'utf8'));
-      this.report.hits++;
-      return content;
+      text = readFileSync(path, 'utf8');
     } catch {
       this.report.misses++;
+      return undefined;
+    }
+    try {
+      const content = unpackFile(text);
+      this.report.hits++;
+      return content;
+    } catch (e) {
+      this.report.misses++;
+      this.report.notes.push(`${file}: cache entry ${path} is bad (${errorMessage(e).slice(0, 200)}); read the file again`);
       return undefined;
     }
   }

@@ -91,7 +91,7 @@ async function readContent(path: string, cache: ScoreCache): Promise<FileContent
   const reader = readerFor(path);
   if (!reader) return { pieces: readBytes(bytes, path), warnings }; // throws UNSUPPORTED, listing what is
   const key = cacheKey(bytes, path, reader);
-  const cached = cache.get(key);
+  const cached = cache.get(key, path);
   if (cached) return cached;
   const content = { pieces: readBytes(bytes, path, { warnings }), warnings };
   await cache.put(key, content);

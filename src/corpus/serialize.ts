@@ -8,11 +8,14 @@
  *     [onset − previous onset, duration, step 0..6, alter, octave, velocity, flags]
  *
  * with flags = fermata | tied << 1 | voice << 2. A flag that is false is
- * read back as absent. `unpackPieces` throws on anything malformed, so a
- * corrupt cache entry is noticed and read again from its source.
+ * read back as absent. `unpackFile` checks an entry as a fresh parse is
+ * checked — every field of the right type, the score limits kept
+ * (score/limits.ts), at least one piece — and throws with the reason on
+ * anything else, so a corrupt or edited entry is noticed and read again
+ * from its source.
  */
 import type { ReadPiece } from '../io/index.js';
-import { STEPS, type Note, type Part, type Pitch, type Score } from '../score/index.js';
+import { STEPS, scoreLimitProblem, type Note, type Part, type Pitch, type Score } from '../score/index.js';
 
 /** Bump when the packed form (or the Score model it packs) changes. */
 export const PACK_VERSION = 1;
@@ -100,15 +103,41 @@ export function packFile({ pieces, warnings }: FileContent): string {
   return JSON.stringify(packed);
 }
 
-/** A file's content back from `packFile` text; throws when the text is not such a packing. */
+const SPLITS: readonly unknown[] = ['train', 'valid', 'test'];
+const isNumber = (x: unknown): x is number => typeof x === 'number';
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** An array of records whose fields named in `types` have those types ("number", "string", "boolean"). */
+const isRecords = (x: unknown, types: Record<string, string>): boolean =>
+  Array.isArray(x) && x.every((r) => isRecord(r) && Object.entries(types).every(([k, t]) => typeof r[k] === t));
+
+/** Why a packed score is not one `packFile` could have written; undefined when its fields are all there and typed. */
+function shapeProblem(score: unknown): string | undefined {
+  if (!isRecord(score)) return 'a piece without a score';
+  if (!isRecords(score.parts, { name: 'string', program: 'number', channel: 'number', isDrum: 'boolean' })) return 'bad parts';
+  if (!isRecords(score.tempos, { tick: 'number', bpm: 'number' }) || (score.tempos as unknown[]).length === 0) return 'bad tempos';
+  if (!isRecords(score.timeSignatures, { tick: 'number', numerator: 'number', denominator: 'number' }) || (score.timeSignatures as unknown[]).length === 0) return 'bad meters';
+  if (!isRecords(score.keySignatures, { tick: 'number', fifths: 'number', mode: 'string' })) return 'bad keys';
+  if (!isRecords(score.chordSymbols, { tick: 'number', text: 'string' })) return 'bad chord symbols';
+  if (!isNumber(score.pickup) || !isNumber(score.end) || (score.title !== undefined && typeof score.title !== 'string')) return 'bad pickup, end or title';
+  return undefined;
+}
+
+/** A file's content back from `packFile` text; throws, with the reason, when the text is not such a packing of valid scores. */
 export function unpackFile(text: string): FileContent {
   const packed = JSON.parse(text) as PackedFile;
   if (packed?.v !== PACK_VERSION || !Array.isArray(packed.pieces)) throw new Error('not a packed corpus entry');
+  if (packed.pieces.length === 0) throw new Error('no pieces');
+  if (packed.warnings !== undefined && !(Array.isArray(packed.warnings) && packed.warnings.every((w) => typeof w === 'string'))) throw new Error('bad warnings');
   const pitch = pitchPool();
-  const pieces = packed.pieces.map(({ split, score }) => {
-    if (!Array.isArray(score?.parts)) throw new Error('bad packed score');
-    const parts = score.parts.map((p) => ({ ...p, notes: unpackNotes(p.notes, pitch) }));
-    return { ...(split !== undefined ? { split } : {}), score: { ...score, parts } };
+  const pieces = packed.pieces.map((piece) => {
+    const problem = shapeProblem(piece?.score);
+    if (problem) throw new Error(problem);
+    const { split, score: packedScore } = piece;
+    if (split !== undefined && !SPLITS.includes(split)) throw new Error('bad split');
+    const score: Score = { ...packedScore, parts: packedScore.parts.map((p) => ({ ...p, notes: unpackNotes(p.notes, pitch) })) };
+    const limit = scoreLimitProblem(score);
+    if (limit) throw new Error(limit);
+    return { ...(split !== undefined ? { split } : {}), score };
   });
   return { pieces, warnings: packed.warnings ?? [] };
 }

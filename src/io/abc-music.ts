@@ -29,7 +29,8 @@ export type AbcElement =
   | { kind: 'barRest'; bars: number; line: number }
   /** A bar line; `double` for ||, |] and [| (the end of a section). */
   | { kind: 'bar'; repeatEnd: boolean; repeatStart: boolean; double: boolean; line: number }
-  | { kind: 'ending'; numbers: number[]; line: number }
+  /** An ending mark: the passes it plays on, as inclusive ranges ("1,3-4" → [[1, 1], [3, 4]]). */
+  | { kind: 'ending'; passes: [number, number][]; line: number }
   | { kind: 'chordSymbol'; text: string; line: number }
   /** p notes in the time of q, for the next r notes; q and r as written (undefined = default). */
   | { kind: 'tuplet'; p: number; q?: number; r?: number; line: number }
@@ -139,12 +140,11 @@ class LineScanner {
   /** Ending numbers after "[" or a bar: 1, 2, "1,3", "1-3". */
   private ending(): void {
     const m = /^\d+(?:[,-]\d+)*/.exec(this.s.slice(this.i))!;
-    const numbers: number[] = [];
-    for (const part of m[0].split(',')) {
+    const passes = m[0].split(',').map((part): [number, number] => {
       const [a, b] = part.split('-').map(Number);
-      for (let k = a!; k <= (b ?? a!); k++) numbers.push(k);
-    }
-    this.out.push({ kind: 'ending', numbers, line: this.line });
+      return [a!, b ?? a!];
+    });
+    this.out.push({ kind: 'ending', passes, line: this.line });
     this.i += m[0].length;
   }
 

@@ -14,7 +14,20 @@
  * strung together in that order; music before the first part mark is played
  * once, first. Labels with no part are skipped.
  */
+import { MusegenError } from '../errors.js';
 import type { AbcElement } from './abc-music.js';
+
+/**
+ * The most elements a tune may unfold to. Repeats inside repeats play again,
+ * so a few dozen `:|` could otherwise unfold to billions of notes.
+ */
+export const MAX_UNFOLDED_ELEMENTS = 2_000_000;
+
+function checkUnfolded(out: AbcElement[]): void {
+  if (out.length > MAX_UNFOLDED_ELEMENTS) {
+    throw new MusegenError('OUT_OF_RANGE', `its repeats unfold to more than ${MAX_UNFOLDED_ELEMENTS.toLocaleString('en')} notes and bars`);
+  }
+}
 
 /** Fields that set what the music means: a jump back re-establishes them as written at its target. */
 const STATE_FIELDS = ['K', 'M', 'L'];
@@ -43,6 +56,7 @@ export function unfoldRepeats(elements: AbcElement[], options: UnfoldOptions = {
     if (k < 0) continue;
     const from = marks[k]! + 1;
     out.push(...stateAt(from), ...unfoldSection(elements, from, marks[k + 1] ?? elements.length, stateAt));
+    checkUnfolded(out);
   }
   return out;
 }
@@ -63,7 +77,7 @@ function unfoldSection(els: AbcElement[], from: number, to: number, stateAt: (in
     const e = els[i]!;
     if (e.kind === 'ending') {
       const pass = 1 + (taken.get(closingRepeat(els, i, from, to)) ?? 0);
-      i = e.numbers.includes(pass) ? i + 1 : skipEnding(els, i + 1, to);
+      i = e.passes.some(([a, b]) => pass >= a && pass <= b) ? i + 1 : skipEnding(els, i + 1, to);
       continue;
     }
     if (e.kind !== 'bar') {
@@ -75,6 +89,7 @@ function unfoldSection(els: AbcElement[], from: number, to: number, stateAt: (in
     if (e.repeatEnd && !taken.has(i)) {
       for (const k of [...taken.keys()]) if (k >= start && k < i) taken.delete(k);
       taken.set(i, 1);
+      checkUnfolded(out);
       out.push(...stateAt(start));
       i = start;
       continue;

@@ -4,7 +4,7 @@
  * Bytes in, bytes out: reading files from disk is files.ts's (Node only).
  */
 import { MusegenError, errorMessage } from '../errors.js';
-import type { Score } from '../score/index.js';
+import { scoreLimitProblem, type Score } from '../score/index.js';
 import { extensionOf, fileNameOf } from './file-name.js';
 
 /** The split a benchmark file assigns a piece to. */
@@ -68,17 +68,34 @@ export function writerNamed(name: string): FormatWriter {
   return w;
 }
 
-/** Parse bytes already in memory with the reader for `path`'s extension; errors name the file. */
+/**
+ * Parse bytes already in memory with the reader for `path`'s extension; errors
+ * name the file. Every piece is checked against the score limits
+ * (score/limits.ts): a piece past them is listed in `options.warnings` when the
+ * file gives others, and the file is refused with its reason when it gives
+ * none. A file that holds no piece at all is refused too (EMPTY).
+ */
 export function readBytes(bytes: Uint8Array, path: string, options: ReadOptions = {}): ReadPiece[] {
   const reader = readerFor(path);
   const name = fileNameOf(path);
   if (!reader) {
     throw new MusegenError('UNSUPPORTED', `unsupported file type "${extensionOf(path) || '(none)'}" (supported: ${supportedExtensions().join(' ')})`, name);
   }
+  let pieces: ReadPiece[];
   try {
-    return reader.read(bytes, name, options);
+    pieces = reader.read(bytes, name, options);
   } catch (e) {
     if (e instanceof MusegenError) throw e.file ? e : new MusegenError(e.code, e.message, name, { cause: e });
     throw new MusegenError('BAD_FORMAT', `not a valid ${reader.name} file (${errorMessage(e)})`, name, { cause: e });
   }
+  if (pieces.length === 0) throw new MusegenError('EMPTY', 'holds no piece of music', name);
+  const problems = pieces.map((p) => scoreLimitProblem(p.score));
+  const kept = pieces.filter((_, i) => problems[i] === undefined);
+  const first = problems.find((p) => p !== undefined);
+  if (first === undefined) return pieces;
+  if (kept.length === 0) throw new MusegenError('OUT_OF_RANGE', first, name);
+  problems.forEach((p, i) => {
+    if (p !== undefined) options.warnings?.push(`${name}: piece ${i + 1}${pieces[i]!.score.title ? ` "${pieces[i]!.score.title}"` : ''}: ${p}`);
+  });
+  return kept;
 }

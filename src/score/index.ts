@@ -20,3 +20,4 @@ export * from './transpose.js';
 export * from './slice.js';
 export * from './key.js';
 export * from './chord-symbol.js';
+export * from './limits.js';
