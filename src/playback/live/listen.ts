@@ -100,20 +100,21 @@ export class CallListener {
           return;
         }
         if (Number.isNaN(this.start)) return;
-        if (now - this.start >= shape.bars * msPerBar - ANSWER_LEAD_MS || (this.held.size === 0 && now - this.lastEnd >= shape.silenceMs)) {
+        const full = now - this.start >= shape.bars * msPerBar - ANSWER_LEAD_MS;
+        if (full || (this.held.size === 0 && now - this.lastEnd >= shape.silenceMs)) {
           clearInterval(watch);
-          resolve(this.over(now, msPerBar));
+          // the answer starts at the next bar line, leaving time to make its first steps
+          resolve(this.over(full ? shape.bars : Math.ceil((now + ANSWER_LEAD_MS - this.start) / msPerBar), msPerBar));
         }
       }, 10);
     });
   }
 
-  private over(now: number, msPerBar: number): Call {
+  /** The call, `bars` bars long. */
+  private over(bars: number, msPerBar: number): Call {
     this.listening = false;
-    for (const n of this.held.values()) n.off = now;
+    for (const n of this.held.values()) n.off = Infinity; // held across the call's last bar line: cut there
     this.held.clear();
-    // the answer starts at the next bar line, leaving time to make its first steps
-    const bars = Math.max(1, Math.ceil((now + ANSWER_LEAD_MS - this.start) / msPerBar));
     return { score: phraseScore(this.notes, this.start, bars * barLength(this.shape.meter), this.shape), start: this.start, end: this.start + bars * msPerBar };
   }
 
