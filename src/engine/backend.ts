@@ -7,12 +7,14 @@
  * The native packages are optional dependencies: where their install failed
  * they are simply absent, and the next one is used. `--backend` forces one.
  * `backendReport()` tries each and says why the missing ones are missing, for
- * `musegen doctor`.
+ * `musegen doctor`. On a CPU backend, the native kernels (native-kernels.ts)
+ * are installed where the addon was built, with `threads` OpenBLAS threads.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { MusegenError, errorMessage } from '../errors.js';
+import { installNativeKernels } from './native-kernels.js';
 import { installKernelFixes } from './wasm-matmul.js';
 
 /** A backend the user can ask for; 'auto' takes the best that loads. */
@@ -32,6 +34,8 @@ export interface BackendProbe {
 export interface BackendOptions {
   /** Which backend to use (default 'auto': the best that loads). */
   backend?: BackendChoice;
+  /** Threads for the native kernels' OpenBLAS (default: every core). */
+  threads?: number;
 }
 
 /** The name TensorFlow.js registers each backend under. */
@@ -59,11 +63,16 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   const choice = options.backend ?? 'auto';
   if (active !== null && (choice === 'auto' || choice === active)) return active;
   parseBackendChoice(choice);
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new MusegenError('BAD_ARGUMENT', `threads must be a whole number of at least 1, got ${options.threads}`);
+  }
   for (const name of choice === 'auto' ? BACKEND_NAMES : [choice]) {
     const probe = await tryBackend(name);
     if (probe.available && (await tf.setBackend(TF_NAME[name]))) {
       active = name;
       quietCpuBanner();
+      // tfjs-node-gpu's tensors may live on the GPU: its own ops serve it best.
+      if (name !== 'node-gpu') installNativeKernels({ threads: options.threads });
       return name;
     }
     if (choice !== 'auto') throw new MusegenError('UNSUPPORTED', `backend ${name} is not available: ${probe.detail}`);

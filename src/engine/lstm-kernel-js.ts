@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { tanh } from './activations.js';
+import { give, readFloats, take } from './float-buffers.js';
 import type { LstmDims, LstmKernel } from './kernels.js';
 
 /** What the forward pass keeps for the backward pass. */
@@ -26,28 +27,6 @@ export interface JsLstmTrace {
   outputs: Float32Array;
   h0: Float32Array | null;
   c0: Float32Array | null;
-}
-
-/**
- * The big per-call arrays (megabytes each) are reused from call to call, so
- * that training does not spend its time in the allocator and the garbage
- * collector. Arrays handed to tensors are never pooled (the cpu backend keeps
- * them as the tensor's storage); taken arrays hold old values until written.
- */
-const pool = new Map<number, Float32Array[]>();
-const POOL_PER_SIZE = 4;
-
-function take(n: number): Float32Array {
-  return pool.get(n)?.pop() ?? new Float32Array(n);
-}
-
-function give(...arrays: (Float32Array | null)[]): void {
-  for (const a of arrays) {
-    if (!a) continue;
-    const list = pool.get(a.length) ?? [];
-    if (list.length < POOL_PER_SIZE) list.push(a);
-    pool.set(a.length, list);
-  }
 }
 
 function forward(
@@ -157,21 +136,6 @@ function gScale(H: number): tf.Tensor1D {
   const s = new Float32Array(4 * H).fill(1);
   s.fill(2, 2 * H, 3 * H);
   return tf.tensor1d(s);
-}
-
-/**
- * A tensor's values, read in place from the wasm heap where the backend is
- * wasm (valid until the next tensor is made), else copied out by dataSync.
- */
-function readFloats(t: tf.Tensor): Float32Array {
-  const backend = tf.backend() as unknown as {
-    wasm?: { HEAPF32?: Float32Array };
-    dataIdMap?: { get(id: object): { memoryOffset?: number } | undefined };
-  };
-  const offset = backend.dataIdMap?.get(t.dataId)?.memoryOffset;
-  const heap = backend.wasm?.HEAPF32;
-  if (heap && offset !== undefined && t.dtype === 'float32') return heap.subarray(offset / 4, offset / 4 + t.size);
-  return t.dataSync() as Float32Array;
 }
 
 function backward(

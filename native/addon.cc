@@ -1,0 +1,166 @@
+/**
+ * The Node-API face of musegen's native kernels (one build serves every Node
+ * version). Arrays come in as typed arrays and are read and written in place:
+ *
+ *   lstmForward(dims, indices?, x?, kernel, recurrent, bias, h0?, c0?, gates, cells, cellTanh, outputs)
+ *   lstmBackward(dims, indices?, x?, kernel, recurrent, h0?, c0?, gates, cells, cellTanh, outputs, dy,
+ *                dx?, dKernel, dRecurrent, dBias, dh0?, dc0?)
+ *   setThreads(n)  threads() → n  blas() → OpenBLAS' configuration line
+ *
+ * dims is an Int32Array [steps, batch, units, inputSize, inCols]; `?` marks
+ * an argument that may be null. A wrong type or a short array throws.
+ */
+#include <node_api.h>
+#include <cblas.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lstm.h"
+
+namespace {
+
+using musegen::LstmShape;
+
+/** Thrown as a JavaScript TypeError by the caller of `args`. */
+struct BadArgument {
+  std::string message;
+};
+
+class Args {
+ public:
+  Args(napi_env env, napi_callback_info info, size_t expected) : env_(env), values_(expected) {
+    size_t argc = expected;
+    napi_get_cb_info(env, info, &argc, values_.data(), nullptr, nullptr);
+    if (argc != expected) throw BadArgument{"expected " + std::to_string(expected) + " arguments, got " + std::to_string(argc)};
+  }
+
+  /** Float32Array of at least n floats; null/undefined only when optional. */
+  float* floats(size_t at, size_t n, bool optional = false) { return static_cast<float*>(typed(at, napi_float32_array, n, optional)); }
+  int32_t* ints(size_t at, size_t n, bool optional = false) { return static_cast<int32_t*>(typed(at, napi_int32_array, n, optional)); }
+
+  int32_t integer(size_t at) {
+    int32_t v = 0;
+    if (napi_get_value_int32(env_, values_[at], &v) != napi_ok) throw BadArgument{"argument " + std::to_string(at) + ": not a number"};
+    return v;
+  }
+
+ private:
+  void* typed(size_t at, napi_typedarray_type want, size_t n, bool optional) {
+    napi_valuetype kind;
+    napi_typeof(env_, values_[at], &kind);
+    if (optional && (kind == napi_null || kind == napi_undefined)) return nullptr;
+    bool isTyped = false;
+    napi_is_typedarray(env_, values_[at], &isTyped);
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    if (isTyped) napi_get_typedarray_info(env_, values_[at], &type, &length, &data, nullptr, nullptr);
+    if (!isTyped || type != want) {
+      throw BadArgument{"argument " + std::to_string(at) + ": expected " + (want == napi_float32_array ? "a Float32Array" : "an Int32Array")};
+    }
+    if (length < n) throw BadArgument{"argument " + std::to_string(at) + ": " + std::to_string(length) + " values, expected " + std::to_string(n)};
+    return data;
+  }
+
+  napi_env env_;
+  std::vector<napi_value> values_;
+};
+
+LstmShape shapeOf(Args& a) {
+  const int32_t* d = a.ints(0, 5);
+  LstmShape s{d[0], d[1], d[2], d[3], d[4]};
+  if (s.steps < 1 || s.batch < 1 || s.units < 1 || s.inCols < 0 || s.inCols > s.inputSize) throw BadArgument{"dims out of range"};
+  return s;
+}
+
+/** Runs `body`, turning BadArgument into a thrown TypeError. */
+template <typename F>
+napi_value guarded(napi_env env, F body) {
+  try {
+    return body();
+  } catch (const BadArgument& e) {
+    napi_throw_type_error(env, "MUSEGEN_NATIVE", e.message.c_str());
+    return nullptr;
+  }
+}
+
+napi_value LstmForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args a(env, info, 12);
+    const LstmShape s = shapeOf(a);
+    const size_t rows = static_cast<size_t>(s.steps) * s.batch, H = s.units, G = 4 * H, B = s.batch;
+    const musegen::LstmInputs in{
+        a.ints(1, rows, true), a.floats(2, rows * s.inCols, s.inCols == 0), a.floats(3, s.inputSize * G), a.floats(4, H * G),
+        a.floats(5, G), a.floats(6, B * H, true), a.floats(7, B * H, true),
+    };
+    const musegen::LstmTrace trace{a.floats(8, rows * G), a.floats(9, rows * H), a.floats(10, rows * H), a.floats(11, rows * H)};
+    if (!in.indices && s.inCols != s.inputSize) throw BadArgument{"no indices, but the kernel has one-hot rows"};
+    for (size_t r = 0; in.indices && r < rows; r++) {
+      if (in.indices[r] < 0 || in.indices[r] >= s.inputSize - s.inCols) throw BadArgument{"input index out of range"};
+    }
+    musegen::lstmForward(s, in, trace);
+    return nullptr;
+  });
+}
+
+napi_value LstmBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args a(env, info, 18);
+    const LstmShape s = shapeOf(a);
+    const size_t rows = static_cast<size_t>(s.steps) * s.batch, H = s.units, G = 4 * H, B = s.batch;
+    const musegen::LstmInputs in{
+        a.ints(1, rows, true), a.floats(2, rows * s.inCols, s.inCols == 0), a.floats(3, s.inputSize * G), a.floats(4, H * G),
+        nullptr, a.floats(5, B * H, true), a.floats(6, B * H, true),
+    };
+    const musegen::LstmTrace trace{a.floats(7, rows * G), a.floats(8, rows * H), a.floats(9, rows * H), a.floats(10, rows * H)};
+    const float* dy = a.floats(11, rows * H);
+    const musegen::LstmGrads grads{
+        a.floats(12, rows * s.inCols, true), a.floats(13, s.inputSize * G), a.floats(14, H * G), a.floats(15, G),
+        a.floats(16, B * H, true), a.floats(17, B * H, true),
+    };
+    if (!in.indices && s.inCols != s.inputSize) throw BadArgument{"no indices, but the kernel has one-hot rows"};
+    musegen::lstmBackward(s, in, trace, dy, grads);
+    return nullptr;
+  });
+}
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args a(env, info, 1);
+    const int32_t n = a.integer(0);
+    if (n < 1) throw BadArgument{"threads must be at least 1"};
+    openblas_set_num_threads(n);
+    return nullptr;
+  });
+}
+
+napi_value Threads(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_int32(env, openblas_get_num_threads(), &out);
+  return out;
+}
+
+napi_value Blas(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const napi_property_descriptor methods[] = {
+      {"lstmForward", nullptr, LstmForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"lstmBackward", nullptr, LstmBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"blas", nullptr, Blas, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(methods) / sizeof(methods[0]), methods);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
