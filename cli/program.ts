@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { BACKEND_NAMES, packageVersion, parseBackendChoice } from '../src/index.js';
 import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerEvalCommand } from './commands/eval.js';
 import { registerLiveCommand } from './commands/live.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { registerTrainCommand } from './commands/train.js';
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerTrainCommand(program);
   registerSampleCommand(program);
   registerLiveCommand(program);
+  registerEvalCommand(program);
   registerDoctorCommand(program);
   return program;
 }

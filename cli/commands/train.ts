@@ -31,6 +31,7 @@ interface TrainCliOptions {
   stepsPerQuarter?: number;
   range?: [number, number];
   part?: PartChoice;
+  onsets: boolean;
   kind: string;
   seqLen: number;
   hop?: number;
@@ -120,6 +121,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--features <list>', 'feature channels, comma-separated: beat, fermata, key, spelling, chord, melody, or none', optionParser(parseFeatureList), ['beat'])
     .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
     .option('--range <low..high>', 'pitches kept, e.g. C3..C7 or 48..96 (default: the encoding\'s)', optionParser(parsePitchRange))
+    .option('--no-onsets', 'pianoroll: no onset channel (the benchmarks\' 88-key rolls have none)')
     .option('--part <n|merged>', 'melody: the part whose top voice is the melody (default 0)', optionParser(partChoice))
     .option('--kind <name>', `model kind: ${modelKinds().map((k) => `${k.name} (${k.description})`).join('; ')}`, optionParser((t) => modelKind(t).name), modelKinds()[0]!.name);
   for (const kind of modelKinds()) {
@@ -151,6 +153,7 @@ export function registerTrainCommand(program: Command): void {
     const input: TrainOptionsInput = {
       encoder: encoderSpecFor({
         encoding: opts.encoding, features: opts.features, stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
+        ...(given('onsets') ? { onsets: opts.onsets } : {}),
       }),
       kind: opts.kind,
       model: Object.fromEntries(modelKinds().flatMap((k) => k.options).filter((o) => given(o.name)).map((o) => [o.name, (opts as unknown as Record<string, number>)[o.name]])),

@@ -13,3 +13,4 @@ export * from './baseline.js';
 export * from './validation.js';
 export * from './standard.js';
 export * from './likelihood.js';
+export * from './benchmarks.js';

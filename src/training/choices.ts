@@ -18,6 +18,8 @@ export interface EncoderChoice {
   range?: [Midi, Midi];
   /** melody: the part whose top voice is the melody. */
   part?: PartChoice;
+  /** pianoroll: keep the onset channel (default true); without it a held note and a repeated one look alike. */
+  onsets?: boolean;
 }
 
 /** An encoding name as `--encoding` takes it; an unknown one is refused, listing the known. */
@@ -39,6 +41,7 @@ export function encoderSpecFor(choice: EncoderChoice): EncoderSpec {
     ...(choice.features ? { features: choice.features } : {}),
     ...(choice.stepsPerQuarter !== undefined ? { stepsPerQuarter: choice.stepsPerQuarter } : {}),
     ...(choice.range ? { lowest: choice.range[0], highest: choice.range[1] } : {}),
+    ...(choice.onsets !== undefined && encoding === 'pianoroll' ? { onsets: choice.onsets } : {}),
   });
 }
 

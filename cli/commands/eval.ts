@@ -1,0 +1,89 @@
+/**
+ * `musegen eval`: how likely a model finds real music it did not train on —
+ * NLL per token and per note for event models; for piano-roll models the
+ * per-frame NLL (summed over the keys, frames 2..T, as the JSB / Nottingham
+ * benchmarks are reported) and frame accuracy. A table on stdout, or JSON
+ * with --json; progress on stderr.
+ *
+ *   musegen eval -m jsb-model --data jsb               # the benchmark's test split
+ *   musegen eval --data tunes/ --split valid --json    # the bundled model on a folder of yours
+ */
+import type { Command } from 'commander';
+import {
+  MusegenError, benchmarkFile, benchmarkNamed, bundledModelPath, evaluateLikelihood, folderSource, loadGenerator, publishedComparison,
+  type LikelihoodReport, type Split,
+} from '../../src/index.js';
+import { startBackend } from '../backend.js';
+import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
+import { count, table } from '../format.js';
+import { optionParser } from '../options.js';
+import { createProgress } from '../progress.js';
+
+interface EvalCliOptions {
+  model?: string;
+  data: string[];
+  split: Split | 'all';
+  json?: boolean;
+  cache: boolean;
+  cacheDir?: string;
+  quiet?: boolean;
+}
+
+const SPLITS = ['train', 'valid', 'test', 'all'] as const;
+
+function splitChoice(text: string): Split | 'all' {
+  if (!(SPLITS as readonly string[]).includes(text)) throw new MusegenError('BAD_ARGUMENT', `unknown split "${text}" (choose from ${SPLITS.join(', ')})`);
+  return text as Split | 'all';
+}
+
+function render(r: LikelihoodReport & { model: string; data: string; split: string; comparable: string | null }): string {
+  const rows: [string, string][] = [
+    ['model', r.model],
+    ['data', `${r.data} (${r.split}: ${count(r.pieces)} pieces)`],
+  ];
+  if (r.output === 'events') {
+    rows.push(['NLL per token', `${r.nll.toFixed(4)} nats over ${count(r.positions)} tokens`]);
+    if (r.nllPerNote !== null) rows.push(['NLL per note', `${r.nllPerNote.toFixed(4)} nats over ${count(r.notes ?? 0)} notes`]);
+  } else {
+    rows.push(['NLL per frame', `${r.nll.toFixed(4)} nats (Σ over ${r.frameWidth} values, frames 2..T: ${count(r.positions)} frames)`]);
+    rows.push(['frame accuracy', `${((r.frameAccuracy ?? 0) * 100).toFixed(2)} %`]);
+  }
+  if (r.comparable) rows.push(['note', r.comparable]);
+  return table(rows);
+}
+
+export function registerEvalCommand(program: Command): void {
+  const command = program
+    .command('eval')
+    .description('how likely a model finds music it did not train on: NLL per token, note or frame, and frame accuracy')
+    .option('-m, --model <dir>', 'model folder (default: the bundled model)')
+    .requiredOption('--data <names or paths...>', 'jsb, nottingham (the standard benchmarks), or music files and folders')
+    .option('--split <name>', 'which pieces: train, valid, test (the data\'s own split, or the corpus\'s by file name) or all', optionParser(splitChoice), 'test')
+    .option('--json', 'print JSON instead of a table');
+  cacheOptions(command).action(async (_opts: EvalCliOptions, cmd: Command) => {
+    const opts = cmd.optsWithGlobals<EvalCliOptions>();
+    await startBackend(cmd);
+    const modelDir = opts.model ?? bundledModelPath();
+    const { generator } = await loadGenerator(folderSource(modelDir));
+    try {
+      if (!generator.leftToRight) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model does not generate left to right; eval scores left-to-right models`, modelDir);
+      const paths = opts.data.map((d) => {
+        const benchmark = benchmarkNamed(d);
+        return benchmark ? benchmarkFile(benchmark) : d;
+      });
+      const corpus = await loadCorpusWithProgress(paths, { cache: opts.cache, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), quiet: Boolean(opts.quiet) });
+      const pieces = opts.split === 'all' ? corpus.pieces : corpus.pieces.filter((p) => p.split === opts.split);
+      if (pieces.length === 0) {
+        const held = ['train', 'valid', 'test'].map((s) => `${s} ${count(corpus.pieces.filter((p) => p.split === s).length)}`).join(' · ');
+        throw new MusegenError('EMPTY', `no piece in the ${opts.split} split (${held}): choose another --split, or all`, paths.join(', '));
+      }
+      const bar = createProgress({ label: 'evaluating', total: pieces.length, unit: 'pieces', quiet: Boolean(opts.quiet) });
+      const report = evaluateLikelihood(generator.leftToRight, generator.encoder, pieces.map((p) => p.score), { onPiece: (done) => bar.update(done) });
+      bar.finish();
+      const result = { model: modelDir, data: paths.join(', '), split: opts.split, kind: generator.kind, comparable: publishedComparison(generator.encoder, paths), ...report };
+      process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : render(result));
+    } finally {
+      generator.dispose();
+    }
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * `musegen eval`, as a user runs it: the bundled model on the demo tunes
+ * (the same figures as the library's evaluation), a piano-roll model of the
+ * 88 keys trained on the JSB benchmark scored on its test split with the
+ * published figures beside it, and clear errors.
+ */
+import { mkdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  BENCHMARKS, benchmarkFile, folderSource, initBackend, loadCorpus, loadGenerator, evaluateLikelihood, MusegenError,
+} from '../src/index.js';
+import { expectOneLine, musegen } from './helpers/cli.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
+import { BUNDLED_MODEL, FOLK_DEMO } from './helpers/paths.js';
+import { useTempDir } from './helpers/temp.js';
+
+const tmp = useTempDir('cli-eval');
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+describe('musegen eval', () => {
+  it('scores the bundled model on a folder of tunes: the library\'s figures, as JSON', async () => {
+    const r = musegen(['eval', '--data', FOLK_DEMO, '--split', 'all', '--json', '-q'], { cwd: tmp.path });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.text);
+    const corpus = await loadCorpus([FOLK_DEMO], { cacheDir: tmp.join('cache') });
+    const { generator } = await loadGenerator(folderSource(BUNDLED_MODEL));
+    const report = evaluateLikelihood(generator.leftToRight!, generator.encoder, corpus.pieces.map((p) => p.score));
+    expect(out).toMatchObject({ kind: 'lstm', output: 'events', split: 'all', pieces: corpus.pieces.length, positions: report.positions, notes: report.notes });
+    expect(out.nll).toBeCloseTo(report.nll, 10);
+    expect(out.nllPerNote).toBeCloseTo(report.nllPerNote!, 10);
+    expect(out.comparable).toMatch(/not a standard benchmark file/);
+  });
+
+  it('says clearly what is wrong', () => {
+    mkdirSync(tmp.join('empty'));
+    expectOneLine(musegen(['eval', '--data', FOLK_DEMO, '--split', 'everything'], { cwd: tmp.path }), 2, /unknown split "everything"/);
+    expectOneLine(musegen(['eval', '--data', 'empty'], { cwd: tmp.path }), 1, /no music files found/);
+    expectOneLine(musegen(['eval', '--data', FOLK_DEMO, '--split', 'valid'], { cwd: tmp.path }), 1, /no piece in the valid split \(train \d+ · valid 0 · test \d+\): choose another --split, or all/);
+    expectOneLine(musegen(['eval', '-m', 'nowhere', '--data', FOLK_DEMO], { cwd: tmp.path }), 1, /nowhere: no such model folder/);
+    expect(() => benchmarkFile({ ...BENCHMARKS[0]!, file: 'nope/none.json' })).toThrow(MusegenError);
+    expect(() => benchmarkFile({ ...BENCHMARKS[0]!, file: 'nope/none.json' })).toThrow(/is not here \(looked in .*\): get https:\/\/github.com\/czhuang/);
+  });
+
+  it.skipIf(!haveCorpus('the JSB benchmark evaluation', corpusPath('jsb-chorales', 'jsb-chorales-quarter.json')))(
+    'trains an 88-key piano-roll model on JSB and scores its test split under the published convention', () => {
+      const t = musegen(['train', 'jsb', '--encoding', 'pianoroll', '--range', '21..108', '--steps-per-quarter', '1', '--features', 'none', '--no-onsets', '--units', '24', '--layers', '1', '--epochs', '1', '--seq-len', '32', '--seed', '1', '-o', 'jsb-model', '-q'].map((a) => (a === 'jsb' ? corpusPath('jsb-chorales', 'jsb-chorales-quarter.json') : a)), { cwd: tmp.path });
+      expect(t.stderr).toBe('');
+      const r = musegen(['eval', '-m', 'jsb-model', '--data', 'jsb', '--json', '-q'], { cwd: tmp.path });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.text);
+      expect(out).toMatchObject({ output: 'roll', split: 'test', pieces: 77, frameWidth: 88 });
+      expect(out.positions).toBe(4725 - 77); // every frame but each chorale's first
+      expect(out.nll).toBeGreaterThan(0);
+      expect(out.frameAccuracy).toBeGreaterThanOrEqual(0);
+      expect(out.comparable).toMatch(/Bai et al. 2018's convention .* published: LSTM 8.45, TCN 8.10/);
+    });
+});
