@@ -131,7 +131,6 @@ export function registerLiveCommand(program: Command): void {
         ...(opts.listen !== undefined ? { listen: { port: opts.listen, bars: opts.listenBars, silenceMs: opts.silence * 1000, rounds: opts.rounds ?? null } } : {}),
         onStatus: say,
       };
-      say(`playing live through ${driver.name} (Ctrl-C ends every note and stops)`);
       try {
         const result = await playLive(options);
         if (result.stopped) throw new Interrupted(`stopped by ${signal ?? 'a signal'} after ${result.notes} notes: every note ended, All Notes Off sent (seed ${result.seed})`);

@@ -83,6 +83,7 @@ export async function playLive(options: LiveOptions): Promise<LiveResult> {
   const listenIn = options.listen ? openInput(options.driver, options.listen.port) : null;
   const say = options.onStatus ?? (() => {});
   let tempo: BPM | undefined;
+  say(`playing to "${port.name}" through ${options.driver.name}, seed ${run.seed}`);
   try {
     if (listenIn && options.listen) {
       const { bars, silenceMs, rounds } = options.listen;
