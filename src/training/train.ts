@@ -90,8 +90,11 @@ export interface TrainResult {
   finished: RunState['finished'];
   epochs: number;
   bestEpoch: number | null;
+  /** Mean loss per target: nats per token (events), or per roll value (rolls: see `frameWidth`). */
   validNll: number | null;
   trainNll: number | null;
+  /** Rolls: values per frame, so that validNll × frameWidth is nats per frame summed over them; null for events. */
+  frameWidth: number | null;
   markov3ValidNll: number | null;
   steps: number;
   seconds: number;
@@ -198,7 +201,7 @@ async function loop(
       await writeSnapshot(run.output, {
         generator, optimizer: await learner.state(), best, state, options,
         corpus: { digest: data.digest, ...data.description, transpose: options.transpose },
-        metrics: modelMetrics(state, data, options),
+        metrics: modelMetrics(state, data, options, layout),
         lossPlot: lossPlotSvg(state.history, {
           baseline: state.markov === null || baselineLabel === null ? null : { label: baselineLabel, value: state.markov },
           bestEpoch: state.bestEpoch,
@@ -269,7 +272,7 @@ async function loop(
     const bestRecord = state.history.find((h) => h.epoch === state.bestEpoch);
     return {
       output: run.output, interrupted, finished: state.finished, epochs: state.epoch, bestEpoch: state.bestEpoch,
-      validNll: bestRecord?.validLoss ?? null, trainNll: bestRecord?.trainLoss ?? null, markov3ValidNll: state.markov,
+      validNll: bestRecord?.validLoss ?? null, trainNll: bestRecord?.trainLoss ?? null, frameWidth: frameWidth(layout), markov3ValidNll: state.markov,
       steps: state.step, seconds: state.seconds, seed: options.seed, digest: data.digest, data: data.description, warnings: data.warnings,
     };
   } finally {
@@ -278,14 +281,21 @@ async function loop(
   }
 }
 
+/** Values per frame of a roll layout (its loss is their mean); null for event layouts. */
+function frameWidth(layout: SequenceLayout): number | null {
+  return layout.output === 'roll' ? layout.width : null;
+}
+
 /** musegen.json metrics of the model in the folder (the best epoch's). */
-function modelMetrics(state: RunState, data: TrainingData, options: TrainOptions): Record<string, unknown> {
+function modelMetrics(state: RunState, data: TrainingData, options: TrainOptions, layout: SequenceLayout): Record<string, unknown> {
   const bestRecord = state.history.find((h) => h.epoch === state.bestEpoch);
+  const width = frameWidth(layout);
   return {
     validNll: bestRecord?.validLoss ?? null,
     trainNll: bestRecord?.trainLoss ?? null,
     markov3ValidNll: state.markov,
-    nllUnit: 'nats per token',
+    nllUnit: width === null ? 'nats per token' : `nats per roll value (mean of ${width}; × ${width} for nats per frame)`,
+    ...(width === null ? {} : { frameWidth: width, validFrameNll: bestRecord?.validLoss == null ? null : bestRecord.validLoss * width }),
     tokensPerStep: data.windowLength / options.seqLen,
     validSource: data.validSource,
     epochs: state.epoch,
