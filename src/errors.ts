@@ -8,6 +8,7 @@
 export type ErrorCode =
   | 'NOT_FOUND'
   | 'UNREADABLE'
+  | 'UNWRITABLE'
   | 'BAD_FORMAT'
   | 'UNSUPPORTED'
   | 'EMPTY'

@@ -7,6 +7,7 @@ import { corpusStats, parseSplitFractions, type CorpusStats, type SplitFractions
 import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
 import { count, section, table } from '../format.js';
 import { optionParser } from '../options.js';
+import { writeStdout } from '../stdout.js';
 
 interface InfoOptions {
   json?: boolean;
@@ -65,6 +66,6 @@ export function registerCorpusCommands(program: Command): void {
       const corpus = await loadCorpusWithProgress(paths, opts);
       const stats = corpusStats(corpus);
       if (stats.cache.error && !opts.quiet) process.stderr.write(`musegen: warning: ${stats.cache.error}\n`);
-      process.stdout.write(opts.json ? `${JSON.stringify(stats, null, 2)}\n` : render(stats, opts.cache));
+      writeStdout(opts.json ? `${JSON.stringify(stats, null, 2)}\n` : render(stats, opts.cache));
     });
 }

@@ -6,16 +6,22 @@
  *   musegen sample --temp 0.8 > out.mid
  *   musegen sample -n 3 -o tune.mid        # tune-1.mid, tune-2.mid, tune-3.mid
  *
- * With -n above 1 the pieces go to files only: -o names them, numbered.
+ * With -n above 1 the pieces go to files only: -o names them, numbered. Each
+ * piece is written to a temporary file as soon as it is made, and all are
+ * renamed into place at the end: a failure (disk full) names the file and
+ * leaves the set that was there before. stdout gets every byte or an error.
+ * Progress goes to stderr.
  */
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, samplePieces, writeFileAtomic, writerNamed,
-  type KeyChoice, type Meter, type SampledPiece, type Score,
+  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, stageFiles, startSampling, writerNamed,
+  type KeyChoice, type Meter, type SamplingRun, type Score,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { decimal, optionParser, wholeNumber } from '../options.js';
+import { createProgress } from '../progress.js';
+import { writeStdout } from '../stdout.js';
 
 interface SampleCliOptions {
   model?: string;
@@ -51,6 +57,20 @@ function numbered(output: string, i: number, count: number): string {
   if (count === 1) return output;
   const ext = extname(output);
   return `${output.slice(0, output.length - ext.length)}-${i + 1}${ext}`;
+}
+
+/** Steps between two progress updates. */
+const PROGRESS_EVERY = 256;
+
+/** The next piece of a run, step by step (as `samplePieces` makes it), telling `onStep` the steps done now and then. */
+function samplePiece(run: SamplingRun, onStep: (step: number) => void): Score {
+  const piece = run.piece();
+  while (piece.step < run.plan.steps) {
+    piece.next();
+    if (piece.step % PROGRESS_EVERY === 0) onStep(piece.step);
+  }
+  piece.finish();
+  return piece.score();
 }
 
 /** The longest primer: feeding it to the model takes about as long as sampling as many bars. */
@@ -110,26 +130,29 @@ export function registerSampleCommand(program: Command): void {
         }
         throw e;
       });
-      const pieces: SampledPiece[] = samplePieces(generator, {
-        temperature: opts.temp, rhythmTemperature: opts.rhythmTemp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars, count: opts.count,
+      const run = startSampling(generator, {
+        temperature: opts.temp, rhythmTemperature: opts.rhythmTemp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars,
         ...(opts.meter ? { meter: opts.meter } : {}), ...(opts.key ? { key: opts.key } : {}), ...(opts.tempo !== undefined ? { tempo: opts.tempo } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(primer ? { primer } : {}),
       });
       const writer = writerNamed(format);
-      const written: string[] = [];
-      for (const [i, piece] of pieces.entries()) {
-        const bytes = writer.write(piece.score);
-        if (!opts.output) {
-          process.stdout.write(bytes);
-          continue;
+      const files = stageFiles();
+      const progress = createProgress({ label: 'sampling', total: run.plan.steps * opts.count, unit: 'steps', ...(quiet ? { quiet } : {}) });
+      let written: string[] = [];
+      try {
+        for (let i = 0; i < opts.count; i++) {
+          const bytes = writer.write(samplePiece(run, (step) => progress.update(i * run.plan.steps + step)));
+          if (opts.output) await files.write(numbered(opts.output, i, opts.count), bytes);
+          else writeStdout(bytes);
         }
-        const path = numbered(opts.output, i, pieces.length);
-        await writeFileAtomic(path, bytes);
-        written.push(path);
+        progress.finish();
+        written = await files.commit();
+      } finally {
+        await files.discard();
       }
       if (!quiet) {
         const where = written.length > 0 ? written.join(', ') : 'stdout';
-        process.stderr.write(`sampled ${pieces.length} piece${pieces.length > 1 ? 's' : ''} of ${opts.bars} bars${primer ? ' after the primer' : ''} (seed ${pieces[0]!.seed}) → ${where}\n`);
+        process.stderr.write(`sampled ${opts.count} piece${opts.count > 1 ? 's' : ''} of ${opts.bars} bars${primer ? ' after the primer' : ''} (seed ${run.seed}) → ${where}\n`);
       }
     });
 }

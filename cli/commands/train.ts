@@ -19,6 +19,7 @@ import { Interrupted } from '../exit.js';
 import { count } from '../format.js';
 import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
 import { createProgress, duration, type Progress } from '../progress.js';
+import { writeStdout } from '../stdout.js';
 
 export const DEFAULT_OUTPUT = './musegen-model';
 /** Encoding problems printed one by one before the rest are counted. */
@@ -187,7 +188,7 @@ export function registerTrainCommand(program: Command): void {
       done();
       process.off('SIGINT', onSigint);
     }
-    if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (opts.json) writeStdout(`${JSON.stringify(result, null, 2)}\n`);
     if (result.interrupted) {
       throw new Interrupted(`interrupted: checkpoint saved in ${result.output} after ${count(result.steps)} steps; go on with: musegen train --resume -o ${result.output}`);
     }

@@ -3,15 +3,21 @@
  * ./node.js, never by ./index.js. @node-only
  *
  *   path ─ readScoreFile ─► bytes ─ readBytes (registry) ─► ReadPiece[]
- *   bytes ─ writeFileAtomic ─► temporary file beside the target ─ rename ─► path
+ *   bytes ─ writeFileAtomic ─► temporary file beside the target (fsync) ─ rename ─► path
+ *   bytes ─ stageFiles().write … commit ─► every temporary first, then every rename
+ *   bytes ─ writeAllSync(fd) ─► stdout, every byte or an error
  *
  * A write goes to a temporary file that is then renamed over the target (a
  * rename within one folder is atomic): an interrupted write leaves the old
- * file, or none, never a torn one.
+ * file, or none, never a torn one. A target that is a symbolic link is
+ * written through to the file it points to; the link stays. Every failure is
+ * a MusegenError naming the file and the reason ("t-3.mid: cannot write (no
+ * space left on device)").
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeSync } from 'node:fs';
+import { mkdir, open, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { MusegenError, errorMessage } from '../errors.js';
 import { readBytes, type ReadOptions, type ReadPiece } from './registry.js';
 
@@ -32,15 +38,128 @@ export async function readScoreFile(path: string, options: ReadOptions = {}): Pr
   return readBytes(bytes, path, options);
 }
 
-/** Write `data` to `path` atomically, creating missing parent folders. */
+/** What an operating-system error of a write means, in words. */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EPIPE: 'the program reading the output has stopped',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  EISDIR: 'is a folder',
+  ENOTDIR: 'a folder on the path is a file',
+  EIO: 'input/output error',
+};
+
+/** A write error as a MusegenError naming `name`; a MusegenError passes as it is. */
+export function writeError(e: unknown, name: string, detail = ''): MusegenError {
+  if (e instanceof MusegenError) return e;
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  return new MusegenError('UNWRITABLE', `cannot write (${WRITE_ERRORS[code] ?? errorMessage(e)})${detail}`, name, { cause: e });
+}
+
+/** The file a path names once symbolic links are followed (the path itself when it is none, or does not exist yet). */
+async function linkTarget(path: string): Promise<string> {
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      link = await readlink(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EINVAL' || code === 'ENOENT') return path; // not a link, or nothing there yet
+      throw writeError(e, path);
+    }
+    path = resolve(dirname(path), link);
+  }
+  throw new MusegenError('UNWRITABLE', 'cannot write (too many levels of symbolic links)', path);
+}
+
+/** Files written to temporaries as they come, then renamed into place together. */
+export interface StagedFiles {
+  /** Write `data` to a temporary file beside `path` (its link target), flushed to disk. */
+  write(path: string, data: Uint8Array | string): Promise<void>;
+  /** Rename every temporary over its target; the paths written. */
+  commit(): Promise<string[]>;
+  /** Remove the temporaries: the targets stay as they were. */
+  discard(): Promise<void>;
+}
+
+/**
+ * Stage a set of files: none replaces its target until every one is written,
+ * so a failure (disk full) leaves the old set whole, not a mix of old and new.
+ */
+export function stageFiles(): StagedFiles {
+  const staged: { path: string; target: string; temp: string }[] = [];
+  const discard = async (): Promise<void> => {
+    await Promise.all(staged.splice(0).map((s) => rm(s.temp, { force: true })));
+  };
+  return {
+    async write(path, data) {
+      const target = await linkTarget(path);
+      const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        await mkdir(dirname(target), { recursive: true });
+        const file = await open(temp, 'wx');
+        staged.push({ path, target, temp });
+        try {
+          await file.writeFile(data);
+          await file.sync();
+        } finally {
+          await file.close();
+        }
+      } catch (e) {
+        throw writeError(e, path);
+      }
+    },
+    async commit() {
+      for (const [i, s] of staged.entries()) {
+        try {
+          await rename(s.temp, s.target);
+        } catch (e) {
+          staged.splice(0, i);
+          await discard();
+          throw writeError(e, s.path);
+        }
+      }
+      return staged.splice(0).map((s) => s.path);
+    },
+    discard,
+  };
+}
+
+/** Write `data` to `path` atomically, creating missing parent folders; a symbolic link is written through. */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const files = stageFiles();
   try {
-    await writeFile(temp, data);
-    await rename(temp, path);
+    await files.write(path, data);
+    await files.commit();
   } catch (e) {
-    await rm(temp, { force: true });
+    await files.discard();
     throw e;
+  }
+}
+
+/** Milliseconds to wait when a non-blocking output is full (EAGAIN) before trying again. */
+const AGAIN_MS = 5;
+
+/**
+ * Write every byte of `data` to the file descriptor `fd` (stdout: 1), or
+ * throw a MusegenError naming `name` that says how many were written. A short
+ * write is followed by another, never ignored.
+ */
+export function writeAllSync(fd: number, data: Uint8Array | string, name: string): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(fd, bytes, done, bytes.length - done);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, AGAIN_MS);
+        continue;
+      }
+      throw writeError(e, name, `; ${done.toLocaleString('en')} of ${bytes.length.toLocaleString('en')} bytes written`);
+    }
   }
 }
