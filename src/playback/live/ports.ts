@@ -2,7 +2,7 @@
  * The port interface live output runs behind: a driver lists and opens MIDI
  * ports by name; an output takes messages, an input hands them over as they
  * come. easymidi is the driver where a MIDI system exists; a recording
- * driver (test/record-driver.ts's files) stands in where none does.
+ * driver (record-driver.ts) stands in where none does, for tests.
  *
  *   driver.outputs() ─► names      driver.openOutput(name | virtual) ─► MidiOutput.send(message, at)
  *   driver.inputs()  ─► names      driver.openInput(name | virtual)  ─► MidiInput.listen(message ⇒ …)
