@@ -4,15 +4,16 @@
  * `main` as values (one line on stderr, exit 2) instead of exiting.
  */
 import { Command } from 'commander';
-import { BACKEND_NAMES, packageVersion, parseBackendChoice } from '../src/index.js';
+import { BACKEND_NAMES, checkThreads, packageVersion, parseBackendChoice } from '../src/index.js';
 import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerLiveCommand } from './commands/live.js';
+import { registerRenderCommand } from './commands/render.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { registerTrainCommand } from './commands/train.js';
 import { reportError, EXIT, type ExitCode } from './exit.js';
-import { optionParser } from './options.js';
+import { optionParser, wholeNumber } from './options.js';
 
 export function createProgram(): Command {
   const program = new Command('musegen')
@@ -22,6 +23,7 @@ export function createProgram(): Command {
     .helpCommand('help [command]', 'show help for a command')
     .option('-q, --quiet', 'no progress or warnings on stderr')
     .option('--backend <name>', `TensorFlow.js backend: ${BACKEND_NAMES.join(', ')} or auto (default: the best that loads)`, optionParser(parseBackendChoice))
+    .option('--threads <n>', 'threads for the native kernels (OpenBLAS; default: every core)', optionParser((text) => checkThreads(wholeNumber(text))))
     // settings below are inherited by every command added after them
     .exitOverride()
     .configureOutput({ outputError: () => {} }) // main prints the one line
@@ -30,6 +32,7 @@ export function createProgram(): Command {
   registerTrainCommand(program);
   registerSampleCommand(program);
   registerLiveCommand(program);
+  registerRenderCommand(program);
   registerEvalCommand(program);
   registerDoctorCommand(program);
   return program;

@@ -1,11 +1,12 @@
 /**
  * `musegen doctor`: what this installation can do — Node, which TensorFlow.js
- * backends load (and why the others do not), the one in use, the bundled
+ * backends load (and why the others do not), the one in use, the kernels
+ * (native on OpenBLAS where built, or why not), the bundled
  * model and what it is, the cache folder. A table, or JSON with --json.
  */
 import type { Command } from 'commander';
 import {
-  backendReport, bundledModelPath, defaultCacheDir, errorMessage, folderSource, kernels, modelKind, packageRoot, packageVersion, readModelFolder,
+  backendReport, bundledModelPath, defaultCacheDir, errorMessage, folderSource, kernels, modelKind, nativeKernelsReport, packageRoot, packageVersion, readModelFolder,
   type BackendProbe, type ModelMeta,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
@@ -67,6 +68,7 @@ export function registerDoctorCommand(program: Command): void {
         node: { version: process.version, platform: `${process.platform} ${process.arch}` },
         backend: inUse,
         kernels: kernels().name,
+        nativeKernels: nativeKernelsReport(),
         backends,
         bundledModel: model,
         cacheDir: defaultCacheDir(),
@@ -83,6 +85,7 @@ export function registerDoctorCommand(program: Command): void {
           ['package', report.musegen.root ?? '?'],
           ['bundled model', describeModel(model)],
           ['kernels', report.kernels],
+          ['native kernels', `${report.nativeKernels.available ? 'yes' : 'no '}  ${report.nativeKernels.detail}`],
           ['cache', report.cacheDir],
         ]),
         '\n',

@@ -54,6 +54,12 @@ export function parseBackendChoice(text: string): BackendChoice {
   return text as BackendChoice;
 }
 
+/** A thread count as given (`--threads`); anything but a whole number ≥ 1 is refused. */
+export function checkThreads(n: number): number {
+  if (!(Number.isInteger(n) && n >= 1)) throw new MusegenError('BAD_ARGUMENT', `threads must be a whole number of at least 1, not ${n}`);
+  return n;
+}
+
 /**
  * Select the backend (once per process; later calls with the same choice
  * return at once). Throws MusegenError('UNSUPPORTED') when a forced backend
@@ -63,9 +69,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   const choice = options.backend ?? 'auto';
   if (active !== null && (choice === 'auto' || choice === active)) return active;
   parseBackendChoice(choice);
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
-    throw new MusegenError('BAD_ARGUMENT', `threads must be a whole number of at least 1, got ${options.threads}`);
-  }
+  if (options.threads !== undefined) checkThreads(options.threads);
   for (const name of choice === 'auto' ? BACKEND_NAMES : [choice]) {
     const probe = await tryBackend(name);
     if (probe.available && (await tf.setBackend(TF_NAME[name]))) {
