@@ -2,14 +2,15 @@
  * The native kernels as the musegen program shows them: `--threads` reaches
  * OpenBLAS (and refuses what is not a count, exit 2), `musegen doctor` says
  * whether the kernels loaded and why not, and training without them says so
- * once on stderr. With MUSEGEN_NATIVE=0 in the environment (the pure
+ * once on stderr; the addon's build, where it cannot compile, fails
+ * quietly when optional (as `prepare` runs it). With MUSEGEN_NATIVE=0 in the environment (the pure
  * WebAssembly run of CI) doctor must say the addon is off.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cliEnv, expectOneLine, musegen } from './helpers/cli.js';
-import { FOLK_DEMO } from './helpers/paths.js';
+import { FOLK_DEMO, ROOT } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
 
 const tmp = useTempDir('native-cli');
@@ -45,5 +46,13 @@ describe('native kernels in the musegen program', () => {
     const withNative = train({ ...env, MUSEGEN_NATIVE: '1' });
     expect(withNative.status, withNative.stderr).toBe(0);
     expect(withNative.stderr).not.toMatch(/native kernels not in use/);
+  });
+
+  it('builds quietly or not at all where no compiler works, when optional', () => {
+    const build = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'native', 'build.mjs'), ...args], { env: { ...process.env, CXX: 'false' }, encoding: 'utf8' });
+    const optional = build('--optional');
+    expect(optional.status).toBe(0);
+    expect(optional.stderr).toMatch(/^build:native: false failed \(exit 1\) \(optional: musegen will run on WebAssembly\)\n$/);
+    expect(build().status).toBe(1);
   });
 });
