@@ -14,3 +14,7 @@ export * from './validation.js';
 export * from './standard.js';
 export * from './likelihood.js';
 export * from './benchmarks.js';
+export * from './features.js';
+export * from './compare.js';
+export * from './copies.js';
+export * from './stats.js';
