@@ -9,6 +9,7 @@ import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerLiveCommand } from './commands/live.js';
+import { registerRenderCommand } from './commands/render.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { registerTrainCommand } from './commands/train.js';
 import { reportError, EXIT, type ExitCode } from './exit.js';
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerTrainCommand(program);
   registerSampleCommand(program);
   registerLiveCommand(program);
+  registerRenderCommand(program);
   registerEvalCommand(program);
   registerDoctorCommand(program);
   return program;

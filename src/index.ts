@@ -13,3 +13,4 @@ export * from './generators/index.js';
 export * from './training/index.js';
 export * from './sampling/index.js';
 export * from './eval/index.js';
+export * from './playback/index.js';
