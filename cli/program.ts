@@ -11,6 +11,7 @@ import { registerEvalCommand } from './commands/eval.js';
 import { registerLiveCommand } from './commands/live.js';
 import { registerRenderCommand } from './commands/render.js';
 import { registerSampleCommand } from './commands/sample.js';
+import { registerStatsCommand } from './commands/stats.js';
 import { registerTrainCommand } from './commands/train.js';
 import { reportError, EXIT, type ExitCode } from './exit.js';
 import { optionParser, wholeNumber } from './options.js';
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   registerLiveCommand(program);
   registerRenderCommand(program);
   registerEvalCommand(program);
+  registerStatsCommand(program);
   registerDoctorCommand(program);
   return program;
 }

@@ -2,7 +2,9 @@
  * `musegen eval`, as a user runs it: the bundled model on the demo tunes
  * (the same figures as the library's evaluation), a piano-roll model of the
  * 88 keys trained on the JSB benchmark scored on its test split with the
- * published figures beside it, and clear errors.
+ * published figures beside it, and clear errors; `musegen stats` on sampled
+ * tunes against the demo corpus, and on the corpus against itself (every
+ * tune a copy of itself).
  */
 import { mkdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,4 +60,23 @@ describe('musegen eval', () => {
       expect(out.frameAccuracy).toBeGreaterThanOrEqual(0);
       expect(out.comparable).toMatch(/Bai et al. 2018's convention .* published: LSTM 8.45, TCN 8.10/);
     });
+});
+
+describe('musegen stats', () => {
+  it('compares sampled tunes with the corpus, and finds the corpus a copy of itself', () => {
+    mkdirSync(tmp.join('sampled'));
+    expect(musegen(['sample', '-n', '4', '--bars', '8', '--seed', '3', '-o', 'sampled/t.mid', '-q'], { cwd: tmp.path }).code).toBe(0);
+    const r = musegen(['stats', 'sampled', '--against', FOLK_DEMO, '--json', '-q'], { cwd: tmp.path });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.text);
+    expect(out.generated.pieces).toBe(4);
+    expect(out.features.map((f: { feature: string }) => f.feature)).toContain('pitchClassHistogram');
+    for (const f of out.features) expect(f.overlap).toBeGreaterThanOrEqual(0);
+    expect(out.copies.pieces).toHaveLength(4);
+    const self = JSON.parse(musegen(['stats', FOLK_DEMO, '--against', FOLK_DEMO, '--json', '-q'], { cwd: tmp.path }).text);
+    for (const p of self.copies.pieces) expect(p.longestNotes).toBe(p.notes);
+    const table = musegen(['stats', 'sampled', '--against', FOLK_DEMO, '-q'], { cwd: tmp.path });
+    expect(table.text).toMatch(/ends on the tonic/);
+    expect(table.text).toMatch(/longest run +\d+ notes/);
+  });
 });
