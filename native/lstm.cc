@@ -18,7 +18,44 @@
 namespace musegen {
 namespace {
 
-inline float sigmoid(float z) { return 1.0f / (1.0f + std::exp(-z)); }
+// Plain loops over contiguous floats, which the compiler vectorises (with
+// -ffast-math, glibc's vector expf and tanhf).
+void sigmoidInPlace(float* __restrict z, int n) {
+  for (int j = 0; j < n; j++) z[j] = 1.0f / (1.0f + std::exp(-z[j]));
+}
+
+void tanhInPlace(float* __restrict z, int n) {
+  for (int j = 0; j < n; j++) z[j] = std::tanh(z[j]);
+}
+
+/** c = f·cPrev + i·g, tc = tanh(c), h = o·tc for one row of H units; gates i, f, g, o activated. */
+void cellRow(const float* __restrict g, const float* __restrict cPrev, int H, float* __restrict c, float* __restrict tc, float* __restrict h) {
+  const float* i = g;
+  const float* f = g + H;
+  const float* gg = g + 2 * H;
+  const float* o = g + 3 * H;
+  for (int j = 0; j < H; j++) c[j] = f[j] * cPrev[j] + i[j] * gg[j];
+  for (int j = 0; j < H; j++) tc[j] = std::tanh(c[j]);
+  for (int j = 0; j < H; j++) h[j] = o[j] * tc[j];
+}
+
+/**
+ * One row's dz (gates i, f, g, o) from dh = dOut + dhNext and the carried dc,
+ * which becomes dc·f for the step before.
+ */
+void dzRow(const float* __restrict g, const float* __restrict tc, const float* __restrict cPrev, const float* __restrict dOut,
+           const float* __restrict dhNext, int H, float* __restrict dc, float* __restrict dz) {
+  for (int j = 0; j < H; j++) {
+    const float dh = dOut[j] + dhNext[j];
+    const float i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j];
+    const float dcj = dc[j] + dh * o * (1.0f - tc[j] * tc[j]);
+    dz[j] = dcj * gg * i * (1.0f - i);
+    dz[H + j] = dcj * cPrev[j] * f * (1.0f - f);
+    dz[2 * H + j] = dcj * i * (1.0f - gg * gg);
+    dz[3 * H + j] = dh * tc[j] * o * (1.0f - o);
+    dc[j] = dcj * f;
+  }
+}
 
 /** C[m, n] (+)= A[m, k]·B[k, n] with optional transposes, row-major. */
 void gemm(bool transA, bool transB, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
@@ -52,34 +89,20 @@ void lstmForward(const LstmShape& s, const LstmInputs& in, const LstmTrace& tr) 
     const float* wDense = in.kernel + static_cast<size_t>(s.inputSize - s.inCols) * G;
     gemm(false, false, static_cast<int>(rows), G, s.inCols, in.x, s.inCols, wDense, G, 1.0f, z, G);
   }
+  const std::vector<float> zeros(static_cast<size_t>(B) * H, 0.0f);
   for (int t = 0; t < s.steps; t++) {
     const size_t row0 = static_cast<size_t>(t) * B;
     const float* hPrev = t > 0 ? tr.outputs + (row0 - B) * H : in.h0;
-    const float* cPrev = t > 0 ? tr.cells + (row0 - B) * H : in.c0;
+    const float* cPrev = t > 0 ? tr.cells + (row0 - B) * H : in.c0 ? in.c0 : zeros.data();
     float* zt = z + row0 * G;
     if (hPrev) gemm(false, false, B, G, H, hPrev, H, in.recurrent, G, 1.0f, zt, G);
     for (int b = 0; b < B; b++) {
       float* g = zt + static_cast<size_t>(b) * G;
+      sigmoidInPlace(g, 2 * H);
+      tanhInPlace(g + 2 * H, H);
+      sigmoidInPlace(g + 3 * H, H);
       const size_t o = (row0 + b) * H;
-      const float* cp = cPrev ? cPrev + static_cast<size_t>(b) * H : nullptr;
-      float* c = tr.cells + o;
-      float* tc = tr.cellTanh + o;
-      float* h = tr.outputs + o;
-      for (int j = 0; j < H; j++) {
-        const float i = sigmoid(g[j]);
-        const float f = sigmoid(g[H + j]);
-        const float gg = std::tanh(g[2 * H + j]);
-        const float og = sigmoid(g[3 * H + j]);
-        g[j] = i;
-        g[H + j] = f;
-        g[2 * H + j] = gg;
-        g[3 * H + j] = og;
-        const float cj = (cp ? f * cp[j] : 0.0f) + i * gg;
-        const float tj = std::tanh(cj);
-        c[j] = cj;
-        tc[j] = tj;
-        h[j] = og * tj;
-      }
+      cellRow(g, cPrev + static_cast<size_t>(b) * H, H, tr.cells + o, tr.cellTanh + o, tr.outputs + o);
     }
   }
 }
@@ -90,28 +113,14 @@ void lstmBackward(const LstmShape& s, const LstmInputs& in, const LstmTrace& tr,
   if (dzScratch.size() < rows * G) dzScratch.resize(rows * G);
   float* dz = dzScratch.data();
   std::vector<float> dhNext(static_cast<size_t>(B) * H, 0.0f), dc(static_cast<size_t>(B) * H, 0.0f);
+  const std::vector<float> zeros(static_cast<size_t>(B) * H, 0.0f);
   for (int t = s.steps - 1; t >= 0; t--) {
     const size_t row0 = static_cast<size_t>(t) * B;
-    const float* cPrev = t > 0 ? tr.cells + (row0 - B) * H : in.c0;
+    const float* cPrev = t > 0 ? tr.cells + (row0 - B) * H : in.c0 ? in.c0 : zeros.data();
     for (int b = 0; b < B; b++) {
       const size_t r = row0 + b;
-      const float* g = tr.gates + r * G;
-      const float* tc = tr.cellTanh + r * H;
-      const float* dOut = dy + r * H;
-      const float* cp = cPrev ? cPrev + static_cast<size_t>(b) * H : nullptr;
-      float* dzr = dz + r * G;
-      float* dhn = dhNext.data() + static_cast<size_t>(b) * H;
-      float* dcb = dc.data() + static_cast<size_t>(b) * H;
-      for (int j = 0; j < H; j++) {
-        const float dh = dOut[j] + dhn[j];
-        const float i = g[j], f = g[H + j], gg = g[2 * H + j], o = g[3 * H + j];
-        const float dcj = dcb[j] + dh * o * (1.0f - tc[j] * tc[j]);
-        dzr[j] = dcj * gg * i * (1.0f - i);
-        dzr[H + j] = cp ? dcj * cp[j] * f * (1.0f - f) : 0.0f;
-        dzr[2 * H + j] = dcj * i * (1.0f - gg * gg);
-        dzr[3 * H + j] = dh * tc[j] * o * (1.0f - o);
-        dcb[j] = dcj * f;
-      }
+      const size_t bh = static_cast<size_t>(b) * H;
+      dzRow(tr.gates + r * G, tr.cellTanh + r * H, cPrev + bh, dy + r * H, dhNext.data() + bh, H, dc.data() + bh, dz + r * G);
     }
     // dh_{t-1} = dz_t·Uᵀ (into h0's gradient at t = 0).
     if (t > 0 || in.h0) gemm(false, true, B, H, G, dz + row0 * G, G, in.recurrent, G, 0.0f, dhNext.data(), H);

@@ -2,7 +2,9 @@
  * Runs ../shared/bench/torch_reference.py (PyTorch on the CPU) for a reference
  * timing in the same session as musegen's own, and summarises repeated runs.
  * PyTorch runs with one intra-op thread and one BLAS thread, as DESIGN.md's
- * reference figures do, unless MUSEGEN_TORCH_THREADS says otherwise.
+ * reference figures do, unless MUSEGEN_TORCH_THREADS says otherwise, or
+ * `blasThreads: 'all'` asks for its best setting here (one intra-op thread,
+ * OpenBLAS on every core: the script's default).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,13 +22,14 @@ export interface TorchResult {
 }
 
 /** Run the reference (`which`: lstm, sample, conv, vae) with extra args; null, with a note on stderr, when it cannot run. */
-export function torchReference(which: string, args: string[] = []): TorchResult | null {
+export function torchReference(which: string, args: string[] = [], options: { blasThreads?: 'all' } = {}): TorchResult | null {
   if (!existsSync(SCRIPT)) {
     console.error(`reference: ${SCRIPT} is absent; no PyTorch figure`);
     return null;
   }
   const threads = process.env.MUSEGEN_TORCH_THREADS ?? '1';
-  const run = spawnSync(PYTHON, [SCRIPT, which, '--threads', threads, '--blas-threads', threads, ...args], { encoding: 'utf8' });
+  const threadArgs = options.blasThreads === 'all' ? [] : ['--threads', threads, '--blas-threads', threads];
+  const run = spawnSync(PYTHON, [SCRIPT, which, ...threadArgs, ...args], { encoding: 'utf8' });
   if (run.status !== 0) {
     console.error(`reference: ${PYTHON} ${SCRIPT} ${which} failed: ${(run.stderr || String(run.error ?? '')).trim().split('\n').pop()}`);
     return null;

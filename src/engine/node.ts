@@ -6,6 +6,6 @@
  * kernels (installed when the backend starts).
  */
 export * from './backend.js';
-export { nativeKernelsReport, type NativeKernelsReport } from './native-kernels.js';
+export { installNativeKernels, nativeKernelsReport, type NativeKernelsOptions, type NativeKernelsReport } from './native-kernels.js';
 export * from './folder.js';
 export * from './package-root.js';
