@@ -5,6 +5,7 @@
  *   lstmForward(dims, indices?, x?, kernel, recurrent, bias, h0?, c0?, gates, cells, cellTanh, outputs)
  *   lstmBackward(dims, indices?, x?, kernel, recurrent, h0?, c0?, gates, cells, cellTanh, outputs, dy,
  *                dx?, dKernel, dRecurrent, dBias, dh0?, dc0?)
+ *   sgemm(transA, transB, m, n, k, a, b, c)   c = op(a)·op(b), row-major
  *   setThreads(n)  threads() → n  blas() → OpenBLAS' configuration line
  *
  * dims is an Int32Array [steps, batch, units, inputSize, inCols]; `?` marks
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "gemm.h"
 #include "lstm.h"
 
 namespace {
@@ -127,6 +129,18 @@ napi_value LstmBackward(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value Sgemm(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args a(env, info, 8);
+    const bool transA = a.integer(0) != 0, transB = a.integer(1) != 0;
+    const int m = a.integer(2), n = a.integer(3), k = a.integer(4);
+    if (m < 0 || n < 0 || k < 0) throw BadArgument{"negative matrix size"};
+    const size_t mk = static_cast<size_t>(m) * k, kn = static_cast<size_t>(k) * n;
+    musegen::matmul(transA, transB, m, n, k, a.floats(5, mk), a.floats(6, kn), a.floats(7, static_cast<size_t>(m) * n));
+    return nullptr;
+  });
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     Args a(env, info, 1);
@@ -153,6 +167,7 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor methods[] = {
       {"lstmForward", nullptr, LstmForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"lstmBackward", nullptr, LstmBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"blas", nullptr, Blas, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -9,7 +9,7 @@
  */
 #include "lstm.h"
 
-#include <cblas.h>
+#include "gemm.h"
 
 #include <cmath>
 #include <cstring>
@@ -55,16 +55,6 @@ void dzRow(const float* __restrict g, const float* __restrict tc, const float* _
     dz[3 * H + j] = dh * tc[j] * o * (1.0f - o);
     dc[j] = dcj * f;
   }
-}
-
-/** C[m, n] (+)= A[m, k]·B[k, n] with optional transposes, row-major. */
-void gemm(bool transA, bool transB, int m, int n, int k, const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
-  if (m == 0 || n == 0) return;
-  if (k == 0) {
-    if (beta == 0.0f) for (int r = 0; r < m; r++) std::memset(c + static_cast<size_t>(r) * ldc, 0, sizeof(float) * n);
-    return;
-  }
-  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, beta, c, ldc);
 }
 
 /** Scratch reused from call to call: dz is [rows, 4H], megabytes. */

@@ -8,6 +8,7 @@
  *
  *   lstm.forward  ──► addon.lstmForward   whole sequence: input product in one sgemm, h·U per step
  *   lstm.backward ──► addon.lstmBackward  through time; dU, dW, dX in one sgemm each
+ *   tf.matMul on wasm ──► addon.sgemm     (native-matmul.ts: the output layer and its gradients)
  *
  * The addon reads the weights in place (the wasm heap, see float-buffers.ts)
  * and writes into arrays made here, so nothing is copied twice.
@@ -19,6 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { errorMessage } from '../errors.js';
 import { give, readFloats, take } from './float-buffers.js';
 import { jsKernels, useKernels, type Kernels, type LstmDims, type LstmKernel } from './kernels.js';
+import { installNativeMatMul, type Sgemm } from './native-matmul.js';
 import { packageRoot } from './package-root.js';
 
 type F32 = Float32Array;
@@ -34,6 +36,7 @@ interface Addon {
     gates: F32, cells: F32, cellTanh: F32, outputs: F32, dy: F32,
     dx: F32 | null, dKernel: F32, dRecurrent: F32, dBias: F32, dh0: F32 | null, dc0: F32 | null,
   ): void;
+  sgemm: Sgemm;
   setThreads(n: number): void;
   threads(): number;
   blas(): string;
@@ -146,6 +149,7 @@ export function installNativeKernels(options: NativeKernelsOptions = {}): Native
   addon.setThreads(options.threads ?? availableParallelism());
   report.detail = `${ADDON_PATH}, ${addon.blas().split(' ').slice(0, 2).join(' ')}, ${addon.threads()} thread${addon.threads() === 1 ? '' : 's'}`;
   useKernels(nativeKernels(addon));
+  installNativeMatMul(addon.sgemm);
   return report;
 }
 
