@@ -9,6 +9,7 @@ import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerLiveCommand } from './commands/live.js';
+import { registerPlayCommand } from './commands/play.js';
 import { registerRenderCommand } from './commands/render.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { registerStatsCommand } from './commands/stats.js';
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   registerSampleCommand(program);
   registerLiveCommand(program);
   registerRenderCommand(program);
+  registerPlayCommand(program);
   registerEvalCommand(program);
   registerStatsCommand(program);
   registerDoctorCommand(program);

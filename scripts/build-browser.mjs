@@ -6,6 +6,11 @@
  *
  *   npm run build:browser          (or: node scripts/build-browser.mjs [outfile])
  *
+ * It also builds the player page that `musegen play` serves (player/ →
+ * dist/player/: page.js with Tone.js inside, index.html, style.css). The
+ * page takes the library from the core bundle at run time (/musegen.js):
+ * its imports of the core are left external, never bundled twice.
+ *
  * Built for platform 'browser', so a Node built-in (node:fs, path, crypto…)
  * anywhere in the import graph cannot resolve and the build fails; this
  * script lists every such import with the file that makes it, and checks the
@@ -13,8 +18,9 @@
  * Packages that map a built-in away in their own "browser" field (as
  * TensorFlow.js does for its Node platform) are bundled as they ask.
  */
+import { copyFile, mkdir } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -72,6 +78,58 @@ export async function buildBrowserBundle({ outfile = resolve(root, 'dist/browser
   return { outfile, bytes, seconds: (performance.now() - started) / 1000, warnings };
 }
 
+/** The core's entry and room indexes: what dist/browser/musegen.js exports. */
+const CORE = new Set(['browser.ts', 'errors.ts', ...['score', 'io', 'encoding', 'engine', 'generators', 'sampling'].map((r) => `${r}/index.ts`)].map((f) => resolve(root, 'src', f)));
+
+/** esbuild plugin: an import that names the core is taken from the core bundle at `url`, at run time. */
+const coreFromBundle = (url) => ({
+  name: 'core-from-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const path = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      return CORE.has(path) ? { path: url, external: true } : undefined;
+    });
+  },
+});
+
+/** The player page's static files, copied as they are. */
+const PLAYER_STATIC = ['index.html', 'style.css'];
+
+/**
+ * Build the player page into `outdir`: page.js (Tone.js and the playback room
+ * bundled in, the core imported from /musegen.js) and its static files.
+ * Resolves with { outdir, bytes, seconds }.
+ */
+export async function buildPlayerBundle({ outdir = resolve(root, 'dist/player'), minify = false } = {}) {
+  const started = performance.now();
+  const outfile = join(outdir, 'page.js');
+  let result;
+  try {
+    result = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: [resolve(root, 'player/page.ts')],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      plugins: [coreFromBundle('/musegen.js')],
+      sourcemap: true,
+      minify,
+      metafile: true,
+      legalComments: 'linked',
+      logLevel: 'silent',
+    });
+  } catch (e) {
+    if (!e || !Array.isArray(e.errors)) throw e;
+    throw new Error(describeFailure(e.errors));
+  }
+  await mkdir(outdir, { recursive: true });
+  for (const f of PLAYER_STATIC) await copyFile(resolve(root, 'player', f), join(outdir, f));
+  const bytes = result.metafile.outputs[relative(root, outfile).split('\\').join('/')]?.bytes ?? 0;
+  return { outdir, bytes, seconds: (performance.now() - started) / 1000 };
+}
+
 /** One line per unresolvable import: which file imports which built-in, or what else went wrong. */
 function describeFailure(errors) {
   const node = [];
@@ -92,14 +150,16 @@ function describeFailure(errors) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const outfile = process.argv[2] ? resolve(process.argv[2]) : undefined;
-  buildBrowserBundle({ outfile }).then(
-    ({ outfile: out, bytes, seconds, warnings }) => {
+  const report = (out, bytes, seconds) => process.stderr.write(`build:browser: ${relative(process.cwd(), out)} (${(bytes / 1e6).toFixed(1)} MB) in ${seconds.toFixed(1)} s\n`);
+  buildBrowserBundle({ outfile })
+    .then(({ outfile: out, bytes, seconds, warnings }) => {
       for (const w of warnings) process.stderr.write(`build:browser: warning: ${w}\n`);
-      process.stderr.write(`build:browser: ${relative(process.cwd(), out)} (${(bytes / 1e6).toFixed(1)} MB) in ${seconds.toFixed(1)} s\n`);
-    },
-    (e) => {
+      report(out, bytes, seconds);
+      return buildPlayerBundle(outfile ? { outdir: join(dirname(outfile), 'player') } : {});
+    })
+    .then(({ outdir, bytes, seconds }) => report(outdir, bytes, seconds))
+    .catch((e) => {
       process.stderr.write(`build:browser: ${e instanceof Error ? e.message : String(e)}\n`);
       process.exitCode = 1;
-    },
-  );
+    });
 }

@@ -16,3 +16,4 @@ export * from './ensemble.js';
 export * from './render.js';
 export * from './wav.js';
 export * from './live/index.js';
+export * from './server.js';
