@@ -21,8 +21,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBrowserBundle, buildPlayerBundle } from '../scripts/build-browser.mjs';
 import {
   TICKS_PER_QUARTER as Q, createPart, createScore, noteCount, parsePitch, readBytes, startPlayerServer, writerNamed,
-  type PlayerServer, type PlayerState,
+  type PlayerServer,
 } from '../src/index.js';
+import type { PlayerState } from '../player/page.js';
 import { expectOneLine, musegen } from './helpers/cli.js';
 import { BUNDLED_MODEL, ROOT } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
