@@ -3,19 +3,27 @@
  *
  *   0  done               1  an expected failure (bad file, missing path, disk full)
  *   2  usage (unknown command or option, bad option value)
- *   70 a bug in musegen (EX_SOFTWARE)     130 stopped by Ctrl-C (after saving what it could)
+ *   70 a bug in musegen (EX_SOFTWARE)
+ *   129 / 130 / 143 stopped by SIGHUP / Ctrl-C (SIGINT) / SIGTERM, after saving what it could (128 + the signal's number)
  *
  * Every error is ONE line, `musegen: <message>`; the stack follows only with MUSEGEN_DEBUG=1.
  */
 import { CommanderError } from 'commander';
 import { errorMessage, isMusegenError } from '../src/index.js';
 
-export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, INTERNAL: 70, INTERRUPTED: 130 } as const;
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, INTERNAL: 70, HANGUP: 129, INTERRUPTED: 130, TERMINATED: 143 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-/** A command stopped by Ctrl-C; its message says what was saved and how to go on. */
+/** The signals a long command stops on as it does on Ctrl-C, with the exit code each calls for. */
+export const STOP_SIGNALS = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED, SIGHUP: EXIT.HANGUP } as const;
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/** A command stopped by a signal (Ctrl-C, SIGTERM, SIGHUP); its message says what was saved and how to go on. */
 export class Interrupted extends Error {
   override readonly name = 'Interrupted';
+  constructor(message: string, readonly signal: StopSignal = 'SIGINT') {
+    super(message);
+  }
 }
 
 interface ErrorSink {
@@ -42,7 +50,7 @@ export function reportError(e: unknown, stderr: ErrorSink = process.stderr, env:
   }
   if (e instanceof Interrupted) {
     say(e.message);
-    return EXIT.INTERRUPTED;
+    return STOP_SIGNALS[e.signal];
   }
   if (isMusegenError(e) || isSystemError(e)) {
     say(errorMessage(e));

@@ -40,3 +40,24 @@ export function errorMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   return msg.split('\n')[0]!.trim();
 }
+
+/** What an operating-system error means, in words. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EPIPE: 'the program reading the output has stopped',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  EISDIR: 'is a folder',
+  ENOTDIR: 'a folder on the path is a file',
+  ENOENT: 'no such file or folder',
+  EIO: 'input/output error',
+};
+
+/** An operating-system error in words ("no space left on device"), without the paths Node puts in its message; else `errorMessage`. */
+export function systemErrorReason(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' ? SYSTEM_ERRORS[code] : undefined) ?? errorMessage(e);
+}

@@ -4,18 +4,20 @@
  * (default ./musegen-model). Each kind's options (--units, --order…) come
  * from its registry entry. Progress bars on
  * stderr (loading, encoding, each epoch with its loss and ETA), one line per
- * epoch; the result as JSON on stdout with --json. Ctrl-C stops after the
- * batch in progress, writes a checkpoint and exits 130; --resume goes on.
+ * epoch; the result as JSON on stdout with --json. Ctrl-C, SIGTERM and SIGHUP
+ * stop after the batch in progress, write a checkpoint and exit 130, 143 and
+ * 129; --resume goes on. The output folder is locked and checked before any
+ * training (a second run on it says which process holds it).
  */
 import type { Command } from 'commander';
 import {
   ENCODING_CHOICES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
-  savedCorpusPaths, standardEvaluation, train, trainOptions,
+  claimOutput, savedCorpusPaths, standardEvaluation, train, trainOptions,
   type PartChoice, type TrainEvent, type TrainOptionsInput, type TrainResult,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
-import { Interrupted } from '../exit.js';
+import { Interrupted, STOP_SIGNALS, type StopSignal } from '../exit.js';
 import { count } from '../format.js';
 import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
 import { createProgress, duration, type Progress } from '../progress.js';
@@ -50,6 +52,12 @@ interface TrainCliOptions {
   cache: boolean;
   cacheDir?: string;
   quiet?: boolean;
+}
+
+/** -o: a folder's name, not an empty one. */
+function folderName(text: string): string {
+  if (text.trim() === '') throw new MusegenError('BAD_ARGUMENT', 'the model folder has an empty name');
+  return text;
 }
 
 const partChoice = (text: string): PartChoice => (text === 'merged' ? 'merged' : wholeNumber(text));
@@ -99,6 +107,9 @@ function reporter(quiet: boolean): { onEvent: (e: TrainEvent) => void; done: () 
         return;
       case 'checkpoint':
         return;
+      case 'note':
+        say(`musegen: note: ${e.message}`);
+        return;
     }
   };
   return { onEvent, done: end };
@@ -118,7 +129,7 @@ export function registerTrainCommand(program: Command): void {
     .command('train')
     .description('train a generator (an LSTM, or an n-gram baseline) on files and folders of music')
     .argument('[paths...]', 'music files and folders (with --resume: default, the paths it started on)')
-    .option('-o, --output <dir>', 'model folder to write', DEFAULT_OUTPUT)
+    .option('-o, --output <dir>', 'model folder to write', optionParser(folderName), DEFAULT_OUTPUT)
     .option('--encoding <name>', `${ENCODING_CHOICES.join(' | ')}`, optionParser(parseEncodingChoice), 'melody')
     .option('--features <list>', 'feature channels, comma-separated: beat, fermata, key, spelling, chord, melody, or none', optionParser(parseFeatureList), ['beat'])
     .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
@@ -150,47 +161,60 @@ export function registerTrainCommand(program: Command): void {
     const given = (name: string): boolean => cmd.getOptionValueSource(name) === 'cli';
     const quiet = Boolean(opts.quiet);
     await startBackend(cmd);
-    const corpusPaths = paths.length > 0 ? paths : opts.resume ? await savedCorpusPaths(opts.output) : [];
-    if (corpusPaths.length === 0) throw new MusegenError('BAD_ARGUMENT', 'no music to train on: give files or folders (musegen train corpus/)');
-    const input: TrainOptionsInput = {
-      encoder: encoderSpecFor({
-        encoding: opts.encoding, features: opts.features, stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
-        ...(given('onsets') ? { onsets: opts.onsets } : {}),
-      }),
-      kind: opts.kind,
-      model: Object.fromEntries(modelKinds().flatMap((k) => k.options).filter((o) => given(o.name)).map((o) => [o.name, (opts as unknown as Record<string, number>)[o.name]])),
-      seqLen: opts.seqLen, ...(opts.hop !== undefined ? { hop: opts.hop } : {}), epochs: opts.epochs, batch: opts.batch,
-      learningRate: opts.lr, lrDecay: opts.lrDecay, patience: opts.patience, clipNorm: opts.clipNorm, transpose: opts.transpose,
-      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    // the output is locked, put right after a killed run, and checked before the corpus loads
+    const claimed = await claimOutput(opts.output, { resume: Boolean(opts.resume), force: Boolean(opts.force) });
+    if (claimed.note && !quiet) process.stderr.write(`musegen: note: ${claimed.note}\n`);
+    let stoppedBy: StopSignal = 'SIGINT';
+    const trainClaimed = async (): Promise<TrainResult> => {
+      const corpusPaths = paths.length > 0 ? paths : opts.resume ? await savedCorpusPaths(opts.output) : [];
+      if (corpusPaths.length === 0) throw new MusegenError('BAD_ARGUMENT', 'no music to train on: give files or folders (musegen train corpus/)');
+      const input: TrainOptionsInput = {
+        encoder: encoderSpecFor({
+          encoding: opts.encoding, features: opts.features, stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
+          ...(given('onsets') ? { onsets: opts.onsets } : {}),
+        }),
+        kind: opts.kind,
+        model: Object.fromEntries(modelKinds().flatMap((k) => k.options).filter((o) => given(o.name)).map((o) => [o.name, (opts as unknown as Record<string, number>)[o.name]])),
+        seqLen: opts.seqLen, ...(opts.hop !== undefined ? { hop: opts.hop } : {}), epochs: opts.epochs, batch: opts.batch,
+        learningRate: opts.lr, lrDecay: opts.lrDecay, patience: opts.patience, clipNorm: opts.clipNorm, transpose: opts.transpose,
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      };
+      const options = opts.resume ? undefined : checkedOptions(cmd, () => trainOptions(input)); // a resumed run keeps its own
+      const corpus = await loadCorpusWithProgress(corpusPaths, { ...opts, quiet });
+      if (corpus.failures.length > 0 && !quiet) {
+        const first = corpus.failures[0]!;
+        process.stderr.write(`musegen: warning: ${count(corpus.failures.length)} of ${count(corpus.files)} files could not be read and are left out (first: ${first.file}: ${first.message})\n`);
+      }
+      const abort = new AbortController();
+      const onSignal = (signal: StopSignal): void => {
+        if (abort.signal.aborted) process.exit(STOP_SIGNALS[signal]); // a second signal: stop now
+        stoppedBy = signal;
+        abort.abort();
+        if (!quiet) process.stderr.write(`\n${signal === 'SIGINT' ? '' : `${signal}: `}stopping after this batch and writing a checkpoint (Ctrl-C again to quit at once)…\n`);
+      };
+      const signals = Object.keys(STOP_SIGNALS) as StopSignal[];
+      for (const s of signals) process.on(s, onSignal);
+      const { onEvent, done } = reporter(quiet);
+      try {
+        return await train(corpus, {
+          output: opts.output, ...(options ? { options } : {}), resume: opts.resume, force: opts.force, onEvent, signal: abort.signal, evaluation: standardEvaluation,
+          ...(opts.resume && given('epochs') ? { epochs: opts.epochs } : {}),
+          ...(opts.resume && given('patience') ? { patience: opts.patience } : {}), claimed,
+        });
+      } finally {
+        done();
+        for (const s of signals) process.off(s, onSignal);
+      }
     };
-    const options = opts.resume ? undefined : checkedOptions(cmd, () => trainOptions(input)); // a resumed run keeps its own
-    const corpus = await loadCorpusWithProgress(corpusPaths, { ...opts, quiet });
-    if (corpus.failures.length > 0 && !quiet) {
-      const first = corpus.failures[0]!;
-      process.stderr.write(`musegen: warning: ${count(corpus.failures.length)} of ${count(corpus.files)} files could not be read and are left out (first: ${first.file}: ${first.message})\n`);
-    }
-    const abort = new AbortController();
-    const onSigint = (): void => {
-      if (abort.signal.aborted) process.exit(130); // a second Ctrl-C: stop now
-      abort.abort();
-      if (!quiet) process.stderr.write('\nstopping after this batch and writing a checkpoint (Ctrl-C again to quit at once)…\n');
-    };
-    process.on('SIGINT', onSigint);
-    const { onEvent, done } = reporter(quiet);
     let result: TrainResult;
     try {
-      result = await train(corpus, {
-        output: opts.output, ...(options ? { options } : {}), resume: opts.resume, force: opts.force, onEvent, signal: abort.signal, evaluation: standardEvaluation,
-        ...(opts.resume && given('epochs') ? { epochs: opts.epochs } : {}),
-        ...(opts.resume && given('patience') ? { patience: opts.patience } : {}),
-      });
+      result = await trainClaimed();
     } finally {
-      done();
-      process.off('SIGINT', onSigint);
+      await claimed.release();
     }
     if (opts.json) writeStdout(`${JSON.stringify(result, null, 2)}\n`);
     if (result.interrupted) {
-      throw new Interrupted(`interrupted: checkpoint saved in ${result.output} after ${count(result.steps)} steps; go on with: musegen train --resume -o ${result.output}`);
+      throw new Interrupted(`interrupted: checkpoint saved in ${result.output} after ${count(result.steps)} steps; go on with: musegen train --resume -o ${result.output}`, stoppedBy);
     }
     if (!quiet) process.stderr.write(`${summary(result)}\n`);
   });

@@ -6,10 +6,17 @@
  *
  * Writing is atomic: everything goes into a temporary folder beside the
  * target, which is then renamed into place (an existing model is renamed
- * aside first and removed last), so a folder at `dir` is always whole.
+ * aside first and removed last), so a folder at `dir` is always whole — or,
+ * after a kill between the two renames, whole at `.<name>.old-<pid>-<time>`,
+ * where `recoverModelFolder` (run before the next write or resume) puts it
+ * back, removing the temporaries of dead processes.
+ *
+ * Test-only: MUSEGEN_TEST_SWAP_PAUSE_MS=<ms> pauses between the two renames
+ * (after saying "swap paused" on stderr), so a test can kill a process there.
  */
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MusegenError, errorMessage } from '../errors.js';
 import { META_FILE, type ModelSource } from './model-folder.js';
 
@@ -49,7 +56,10 @@ export async function writeModelFolder(dir: string, files: Map<string, Uint8Arra
     for (const [name, bytes] of files) await writeSynced(join(temp, name), bytes);
     await options.extra?.(temp);
     const existed = await exists(dir);
-    if (existed) await rename(dir, old);
+    if (existed) {
+      await rename(dir, old);
+      await testPauseInSwap();
+    }
     try {
       await rename(temp, dir);
     } catch (e) {
@@ -64,8 +74,50 @@ export async function writeModelFolder(dir: string, files: Map<string, Uint8Arra
   }
 }
 
+/** Test-only (MUSEGEN_TEST_SWAP_PAUSE_MS): a pause between the two renames of a swap, where a test kills the process. */
+async function testPauseInSwap(): Promise<void> {
+  const ms = Number(process.env.MUSEGEN_TEST_SWAP_PAUSE_MS);
+  if (!(ms > 0)) return;
+  process.stderr.write('swap paused\n');
+  await sleep(ms);
+}
+
+/** What a swap leaves beside `dir` when killed: `.<name>.tmp-<pid>-<time>` and `.<name>.old-<pid>-<time>` (after the prefix). */
+const LEFTOVER = /^(tmp|old)-(\d+)-([0-9a-z]+)$/;
+
+/** Whether process `pid` is alive (one we may not signal counts as alive). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Put back a model folder a killed swap left aside, and remove what killed
+ * writes left behind: when `dir` is missing, the newest `.<name>.old-*` is
+ * renamed back to it; every other `.<name>.old-*` and `.<name>.tmp-*` of a
+ * process no longer alive is removed. Returns a line for what was done, if anything.
+ */
+export async function recoverModelFolder(dir: string): Promise<string | undefined> {
+  const parent = dirname(dir);
+  const prefix = `.${basename(dir)}.`;
+  const leftovers: { path: string; kind: string; time: number }[] = [];
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    const m = name.startsWith(prefix) ? LEFTOVER.exec(name.slice(prefix.length)) : null;
+    if (m && !processAlive(Number(m[2]))) leftovers.push({ path: join(parent, name), kind: m[1]!, time: parseInt(m[3]!, 36) });
+  }
+  const newestOld = leftovers.filter((l) => l.kind === 'old').sort((x, y) => y.time - x.time)[0];
+  const restore = newestOld !== undefined && !(await exists(dir));
+  if (restore) await rename(newestOld.path, dir);
+  for (const l of leftovers) if (!(restore && l === newestOld)) await rm(l.path, { recursive: true, force: true });
+  return restore ? `restored the model an interrupted write had left aside in ${basename(newestOld.path)}` : undefined;
+}
+
 /** Refuse to replace anything but a model folder or an empty folder. */
-async function checkReplaceable(dir: string): Promise<void> {
+export async function checkReplaceable(dir: string): Promise<void> {
   const info = await stat(dir).catch(() => null);
   if (!info) return;
   const ok = info.isDirectory() && ((await readdir(dir)).length === 0 || (await exists(join(dir, META_FILE))));

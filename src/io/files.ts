@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import { mkdir, open, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { MusegenError, errorMessage } from '../errors.js';
+import { MusegenError, errorMessage, systemErrorReason } from '../errors.js';
 import { readBytes, type ReadOptions, type ReadPiece } from './registry.js';
 
 /** Read one music file from disk. Every failure is a MusegenError naming the file. */
@@ -38,25 +38,10 @@ export async function readScoreFile(path: string, options: ReadOptions = {}): Pr
   return readBytes(bytes, path, options);
 }
 
-/** What an operating-system error of a write means, in words. */
-const WRITE_ERRORS: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large',
-  EPIPE: 'the program reading the output has stopped',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  EISDIR: 'is a folder',
-  ENOTDIR: 'a folder on the path is a file',
-  EIO: 'input/output error',
-};
-
 /** A write error as a MusegenError naming `name`; a MusegenError passes as it is. */
 export function writeError(e: unknown, name: string, detail = ''): MusegenError {
   if (e instanceof MusegenError) return e;
-  const code = (e as NodeJS.ErrnoException).code ?? '';
-  return new MusegenError('UNWRITABLE', `cannot write (${WRITE_ERRORS[code] ?? errorMessage(e)})${detail}`, name, { cause: e });
+  return new MusegenError('UNWRITABLE', `cannot write (${systemErrorReason(e)})${detail}`, name, { cause: e });
 }
 
 /** The file a path names once symbolic links are followed (the path itself when it is none, or does not exist yet). */

@@ -17,3 +17,4 @@ export * from './data.js';
 export * from './loss-plot.js';
 export * from './checkpoint.js';
 export * from './train.js';
+export * from './output.js';

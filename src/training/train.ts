@@ -10,8 +10,9 @@
  * Everything random derives from the seed and the epoch or step number, so a
  * run resumed from its checkpoint (at an epoch or a batch boundary) takes
  * exactly the steps the uninterrupted run would have. An abort signal
- * (Ctrl-C) is honoured between batches: the checkpoint is written and the
- * result says `interrupted`.
+ * (Ctrl-C, SIGTERM, SIGHUP) is honoured between batches: the checkpoint is
+ * written and the result says `interrupted`. The output folder is locked for
+ * the run and checked before any training (output.ts).
  *
  * The validation loss and the baseline come from the evaluation the caller
  * gives (eval's `standardEvaluation`).
@@ -19,14 +20,14 @@
  * @example
  *   const result = await train(corpus, { output: 'my-model', options: { epochs: 10 }, evaluation: standardEvaluation, onEvent: console.error });
  */
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Corpus } from '../corpus/index.js';
 import { encoderFromSpec, layoutFor, type BatchWindow, type PreparedPiece, type SequenceLayout, type WindowStart } from '../encoding/index.js';
 import { createRng, type NamedArrays } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
 import { modelKind, type Generator, type Trainable } from '../generators/index.js';
-import { CHECKPOINT_DIR, initialState, readSnapshot, writeSnapshot, type RunState } from './checkpoint.js';
+import { CHECKPOINT_DIR, initialState, readSnapshot, writeSnapshot, type Resumed, type RunState } from './checkpoint.js';
+import { claimOutput, type ClaimedOutput } from './output.js';
 import { prepareData, type DataDescription, type TrainingData } from './data.js';
 import { lossPlotSvg } from './loss-plot.js';
 import { MIN_LEARNING_RATE, mixSeed, trainOptions, type TrainOptions, type TrainOptionsInput } from './options.js';
@@ -47,7 +48,9 @@ export type TrainEvent =
   }
   | { type: 'validation'; epoch: number; done: number; total: number }
   | { type: 'epoch-end'; epoch: number; epochs: number; trainLoss: number; validLoss: number | null; improved: boolean; learningRate: number; seconds: number }
-  | { type: 'checkpoint'; epoch: number; batch: number; path: string };
+  | { type: 'checkpoint'; epoch: number; batch: number; path: string }
+  /** Something put right before the run (a model a killed write had left aside, restored). */
+  | { type: 'note'; message: string };
 
 /** What the validation windows are scored with (eval's `standardEvaluation` is one). */
 export interface TrainingEvaluation {
@@ -81,6 +84,8 @@ export interface TrainRun {
   onEvent?: (e: TrainEvent) => void;
   /** Abort between batches (Ctrl-C): the checkpoint is written and the result is `interrupted`. */
   signal?: AbortSignal;
+  /** `output` as the caller already claimed it (claimOutput), to check it before loading the corpus; the caller releases it. Default: claimed and released here. */
+  claimed?: ClaimedOutput;
 }
 
 export interface TrainResult {
@@ -107,16 +112,6 @@ export interface TrainResult {
 /** Yield to the event loop so that signal handlers (Ctrl-C) run between batches. */
 const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function checkOutput(dir: string, force: boolean): Promise<void> {
-  const info = await stat(dir).catch(() => null);
-  if (!info) return;
-  if (!info.isDirectory()) throw new MusegenError('BAD_ARGUMENT', 'exists and is not a folder; choose another output', dir);
-  const model = await stat(join(dir, 'musegen.json')).catch(() => null);
-  if (model && !force) {
-    throw new MusegenError('BAD_ARGUMENT', 'already holds a model; resume its training with --resume, or replace it with --force', dir);
-  }
-}
-
 /** The windows of one epoch in their seeded order, each with the transposition it is trained in. */
 function epochPlan(data: TrainingData, seed: number, epoch: number): { window: WindowStart; version: number }[] {
   const order = Array.from(data.trainWindows.keys());
@@ -136,10 +131,12 @@ function epochPlan(data: TrainingData, seed: number, epoch: number): { window: W
 export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult> {
   const emit = run.onEvent ?? (() => {});
   const options = run.resume ? null : trainOptions(run.options);
-  if (!run.resume) await checkOutput(run.output, run.force ?? false);
-  const resumed = run.resume ? await readSnapshot(run.output) : null;
+  const output = run.claimed ?? await claimOutput(run.output, { resume: run.resume ?? false, force: run.force ?? false });
+  if (output.note && !run.claimed) emit({ type: 'note', message: output.note });
+  let resumed: Resumed | null = null;
   let owned = false; // once the loop runs, it disposes the generator
   try {
+    resumed = run.resume ? await readSnapshot(run.output) : null;
     const opts: TrainOptions = options
       ?? trainOptions({ ...resumed!.options, epochs: run.epochs ?? resumed!.options.epochs, patience: run.patience ?? resumed!.options.patience });
     const encoder = encoderFromSpec(opts.encoder);
@@ -165,6 +162,8 @@ export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult>
   } catch (e) {
     if (!owned) resumed?.generator.dispose();
     throw e;
+  } finally {
+    if (!run.claimed) await output.release();
   }
 }
 
