@@ -1,10 +1,12 @@
 /**
  * The global --backend and --threads options: every command that computes
  * starts TensorFlow.js (and the native kernels, where built) through here.
- * Training says once on stderr when it runs without the native kernels.
+ * Training without the native kernels says so once on stderr, when its first
+ * LSTM gradient is taken (so kinds that never reach the kernels, and runs
+ * refused for their options, say nothing).
  */
 import type { Command } from 'commander';
-import { initBackend, kernels, nativeKernelsReport, type BackendChoice, type BackendName } from '../src/index.js';
+import { initBackend, kernels, nativeKernelsReport, useKernels, type BackendChoice, type BackendName, type Kernels } from '../src/index.js';
 
 /** Start the backend the user asked for (--backend; default: the best that loads) with --threads native threads. */
 export async function startBackend(command: Command): Promise<BackendName> {
@@ -12,7 +14,25 @@ export async function startBackend(command: Command): Promise<BackendName> {
   const name = await initBackend({ backend: backend ?? 'auto', threads });
   const native = nativeKernelsReport();
   if (command.name() === 'train' && name !== 'node-gpu' && !native.available && !quiet) {
-    process.stderr.write(`musegen: native kernels not in use (${native.detail}); training with ${kernels().name} kernels on ${name}\n`);
+    useKernels(announcing(kernels(), `musegen: native kernels not in use (${native.detail}); training with ${kernels().name} kernels on ${name}`));
   }
   return name;
+}
+
+/** `set`, writing `line` on stderr (over a progress bar being drawn) before its first LSTM backward pass. */
+function announcing(set: Kernels, line: string): Kernels {
+  let said = false;
+  const { lstm } = set;
+  return {
+    ...set,
+    lstm: {
+      name: lstm.name,
+      forward: (...args) => lstm.forward(...args),
+      backward: (...args) => {
+        if (!said) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${line}\n`);
+        said = true;
+        return lstm.backward(...args);
+      },
+    },
+  };
 }
