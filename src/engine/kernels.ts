@@ -6,9 +6,12 @@
  *   lstmSequence (lstm-layer.ts) ──► kernels().lstm.forward / backward   whole-sequence LSTM layer, training
  *   a stepper (batch 1, sampling) ──► kernels().matvecMemory(n).matvec    y += vᵀ·M in one linear memory
  *
- * Today: `jsKernels` — JavaScript gate maths around TensorFlow.js matrix
- * products, and a WebAssembly SIMD mat-vec. `useKernels` installs another
- * set for the whole process (and returns the one it replaces).
+ * `jsKernels` run everywhere: JavaScript gate maths around TensorFlow.js
+ * matrix products, and a WebAssembly SIMD mat-vec. In Node, where the
+ * optional addon is built, starting the backend installs the native set
+ * (native-kernels.ts: the LSTM layer on OpenBLAS, the same mat-vec, which
+ * beats OpenBLAS at batch 1). `useKernels` installs another set for the
+ * whole process (and returns the one it replaces).
  *
  * @example
  *   const previous = useKernels({ ...kernels(), name: 'native', lstm: nativeLstm });
