@@ -14,7 +14,7 @@ import { recordDriver } from './record-driver.js';
 
 export const MIDI_DRIVER_VARIABLE = 'MUSEGEN_MIDI_DRIVER';
 
-export function midiDriver(env: NodeJS.ProcessEnv = process.env): MidiDriver {
+export function midiDriver(env: Readonly<Record<string, string | undefined>> = process.env): MidiDriver {
   const choice = env[MIDI_DRIVER_VARIABLE] ?? 'easymidi';
   if (choice === 'easymidi') return easymidiDriver();
   if (choice.startsWith('record:') && choice.length > 'record:'.length) return recordDriver(choice.slice('record:'.length));
