@@ -8,7 +8,8 @@
  *
  *   lstm.forward  ──► addon.lstmForward   whole sequence: input product in one sgemm, h·U per step
  *   lstm.backward ──► addon.lstmBackward  through time; dU, dW, dX in one sgemm each
- *   tf.matMul on wasm ──► addon.sgemm     (native-matmul.ts: the output layer and its gradients)
+ *   tf.matMul on wasm ──► addon.sgemm     (native-matmul.ts: the output layer and its gradients,
+ *                                          while the native set is in use)
  *
  * The addon reads the weights in place (the wasm heap, see float-buffers.ts)
  * and writes into arrays made here, so nothing is copied twice.
@@ -19,7 +20,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { errorMessage } from '../errors.js';
 import { give, readFloats, take } from './float-buffers.js';
-import { jsKernels, useKernels, type Kernels, type LstmDims, type LstmKernel } from './kernels.js';
+import { jsKernels, kernels, useKernels, type Kernels, type LstmDims, type LstmKernel } from './kernels.js';
 import { installNativeMatMul, type Sgemm } from './native-matmul.js';
 import { packageRoot } from './package-root.js';
 
@@ -67,6 +68,8 @@ export interface NativeKernelsOptions {
 const ADDON_PATH = join('native', 'build', 'musegen_native.node');
 let addon: Addon | null = null;
 let report: NativeKernelsReport | null = null;
+/** The native set last installed. */
+let nativeSet: Kernels | null = null;
 
 function dimsOf(d: LstmDims, inCols: number): Int32Array {
   return Int32Array.of(d.steps, d.batch, d.units, d.inputSize, inCols);
@@ -148,8 +151,9 @@ export function installNativeKernels(options: NativeKernelsOptions = {}): Native
   if (!addon) return report;
   addon.setThreads(options.threads ?? availableParallelism());
   report.detail = `${ADDON_PATH}, ${addon.blas().split(' ').slice(0, 2).join(' ')}, ${addon.threads()} thread${addon.threads() === 1 ? '' : 's'}`;
-  useKernels(nativeKernels(addon));
-  installNativeMatMul(addon.sgemm);
+  nativeSet = nativeKernels(addon);
+  useKernels(nativeSet);
+  installNativeMatMul(addon.sgemm, () => kernels() === nativeSet);
   return report;
 }
 

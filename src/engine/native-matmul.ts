@@ -2,7 +2,8 @@
  * @node-only The wasm backend's BatchMatMul on the native addon's sgemm
  * (OpenBLAS, ~3× wasm's XNNPACK on one core, transposed operands at full
  * speed): every tf.matMul the models make outside the LSTM layer — the
- * output layer and its gradients — runs natively once installed.
+ * output layer and its gradients — runs natively while the native kernel
+ * set is the one in use (`useKernels(jsKernels)` brings back wasm's own).
  *
  * The operands are read, and the product written, in place in the wasm heap,
  * through the backend's internals (`makeOutput`, `dataIdMap`, `wasm.HEAPF32`,
@@ -27,13 +28,17 @@ interface WasmInternals {
 
 let installed = false;
 
-/** Route the wasm backend's BatchMatMul through `sgemm` (idempotent; nothing happens where wasm is not registered). */
-export function installNativeMatMul(sgemm: Sgemm): void {
+/**
+ * Route the wasm backend's BatchMatMul through `sgemm` whenever `active()`
+ * says so (idempotent: the first call's functions stay; nothing happens where
+ * wasm is not registered).
+ */
+export function installNativeMatMul(sgemm: Sgemm, active: () => boolean): void {
   if (installed) return;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   if (!original) return;
   tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc: (args) => nativeMatMul(sgemm, args) ?? original.kernelFunc(args) });
+  tf.registerKernel({ ...original, kernelFunc: (args) => (active() ? nativeMatMul(sgemm, args) : null) ?? original.kernelFunc(args) });
   installed = true;
 }
 
