@@ -4,7 +4,8 @@
  * or --format) or, as MIDI, to stdout when stdout is not a terminal.
  *
  *   musegen sample --temp 0.8 > out.mid
- *   musegen sample -n 3 -o tune.mid        # tune-1.mid, tune-2.mid, tune-3.mid
+ *   musegen sample -n 12 -o tune.mid       # tune-01.mid … tune-12.mid
+ *   musegen sample -o piece.mxl --json     # compressed MusicXML, and what was written as JSON on stdout
  *
  * With -n above 1 the pieces go to files only: -o names them, numbered. Each
  * piece is written to a temporary file as soon as it is made, and all are
@@ -15,11 +16,11 @@
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, stageFiles, startSampling, writerNamed,
+  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, stageFiles, startSampling, writerNamed,
   type KeyChoice, type Meter, type SamplingRun, type Score,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
-import { decimal, optionParser, wholeNumber } from '../options.js';
+import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
 import { createProgress } from '../progress.js';
 import { writeStdout } from '../stdout.js';
 
@@ -38,25 +39,40 @@ interface SampleCliOptions {
   seed?: number;
   output?: string;
   format?: string;
+  json?: boolean;
   quiet?: boolean;
 }
 
-const FORMAT_OF_EXTENSION: Record<string, string> = { '.mid': 'midi', '.midi': 'midi', '.musicxml': 'musicxml', '.xml': 'musicxml' };
+/** `-o -`: standard output. */
+const STDOUT = '-';
+
+const FORMAT_OF_EXTENSION: Record<string, string> = { '.mid': 'midi', '.midi': 'midi', '.musicxml': 'musicxml', '.xml': 'musicxml', '.mxl': 'mxl' };
 
 function formatFor(output: string | undefined, format: string | undefined): string {
   if (format) return writerNamed(format).name; // refuses unknown names, listing the known
-  if (!output) return 'midi';
+  if (!output || output === STDOUT) return 'midi';
   const ext = extname(output).toLowerCase();
   const name = FORMAT_OF_EXTENSION[ext];
-  if (!name) throw new MusegenError('BAD_ARGUMENT', `cannot tell the format from "${ext || basename(output)}": name the file .mid or .musicxml, or give --format midi|musicxml`, output);
+  if (!name) throw new MusegenError('BAD_ARGUMENT', `cannot tell the format from "${ext || basename(output)}": name the file .mid, .musicxml or .mxl, or give --format midi|musicxml|mxl`, output);
   return name;
 }
 
-/** out.mid → out-1.mid, out-2.mid … when there are several pieces. */
+/** out.mid → out-1.mid … out-9.mid, or out-01.mid … out-12.mid: numbered so that the names sort. */
 function numbered(output: string, i: number, count: number): string {
   if (count === 1) return output;
   const ext = extname(output);
-  return `${output.slice(0, output.length - ext.length)}-${i + 1}${ext}`;
+  return `${output.slice(0, output.length - ext.length)}-${String(i + 1).padStart(String(count).length, '0')}${ext}`;
+}
+
+/** The options that only make sense together, checked before any work: a usage error (exit 2) otherwise. */
+function checkOutput(opts: SampleCliOptions, format: string): string | undefined {
+  const output = opts.output === STDOUT ? undefined : opts.output;
+  if (!output) {
+    if (opts.count > 1) throw new MusegenError('BAD_ARGUMENT', `-n ${opts.count} writes ${opts.count} files: name them with -o (e.g. -o tune.mid gives tune-1.mid …)`);
+    if (opts.json) throw new MusegenError('BAD_ARGUMENT', '--json prints what was written on stdout, so the music needs a file: give -o');
+    if (process.stdout.isTTY && format !== 'musicxml') throw new MusegenError('BAD_ARGUMENT', `refusing to write ${format === 'midi' ? 'MIDI' : 'a zip archive'} to a terminal; redirect (> out.mid) or use -o`);
+  }
+  return output;
 }
 
 /** Steps between two progress updates. */
@@ -84,9 +100,10 @@ async function readPrimer(path: string): Promise<Score> {
   return piece.score;
 }
 
-/** --bars: a whole number of bars, at most the longest piece musegen makes. */
+/** --bars: a whole number of bars, at least 1 and at most the longest piece musegen makes. */
 function barsOption(text: string): number {
   const bars = wholeNumber(text);
+  if (bars < 1) throw new MusegenError('BAD_ARGUMENT', `--bars must be at least 1, not ${bars}`);
   if (bars > MAX_BARS) throw new MusegenError('BAD_ARGUMENT', `--bars ${bars} is more than ${MAX_BARS.toLocaleString('en')}, the longest piece musegen makes`);
   return bars;
 }
@@ -95,6 +112,16 @@ const temperature = (text: string): number => checkSamplingOptions({ temperature
 const rhythmTemperature = (text: string): number => checkSamplingOptions({ rhythmTemperature: decimal(text) }).rhythmTemperature!;
 const topK = (text: string): number => checkSamplingOptions({ topK: wholeNumber(text) }).topK!;
 const topP = (text: string): number => checkSamplingOptions({ topP: decimal(text) }).topP!;
+const tempo = (text: string): number => {
+  const bpm = decimal(text);
+  if (!(bpm > 0 && bpm <= 1000)) throw new MusegenError('BAD_ARGUMENT', `tempo must be above 0 and at most 1000 BPM, not ${text}`);
+  return bpm;
+};
+const count = (text: string): number => {
+  const n = wholeNumber(text);
+  if (n < 1) throw new MusegenError('BAD_ARGUMENT', `the number of pieces must be at least 1, not ${n}`);
+  return n;
+};
 
 export function registerSampleCommand(program: Command): void {
   program
@@ -109,18 +136,16 @@ export function registerSampleCommand(program: Command): void {
     .option('--bars <n>', 'bars to generate (after the primer)', optionParser(barsOption), 16)
     .option('--meter <n/d>', `time signature, e.g. 6/8 (default ${DEFAULT_METER.numerator}/${DEFAULT_METER.denominator}, or the primer's)`, optionParser(parseMeter))
     .option('--key <key>', 'key signature, e.g. G, Bb, "E minor" (default: the primer\'s; none, or C major for a model trained with the key feature)', optionParser(parseKey))
-    .option('--tempo <bpm>', `tempo (default ${DEFAULT_TEMPO}, or the primer's)`, optionParser(decimal))
-    .option('-n, --count <n>', 'pieces to make (more than 1 needs -o)', optionParser(wholeNumber), 1)
+    .option('--tempo <bpm>', `tempo (default ${DEFAULT_TEMPO}, or the primer's)`, optionParser(tempo))
+    .option('-n, --count <n>', 'pieces to make (more than 1 needs -o; the files are numbered)', optionParser(count), 1)
     .option('--seed <n>', 'seed for reproducible pieces', optionParser(wholeNumber))
-    .option('-o, --output <file>', 'file to write (default: MIDI on stdout)')
-    .option('--format <name>', 'midi or musicxml (default: from the file extension)')
+    .option('-o, --output <file>', 'file to write: .mid, .musicxml or .mxl (default, or -: MIDI on stdout)')
+    .option('--format <name>', 'midi, musicxml or mxl (default: from the file extension)')
+    .option('--json', 'print what was written (files, bars, seed, notes) as JSON on stdout; needs -o')
     .action(async (opts: SampleCliOptions, cmd: Command) => {
       const { quiet } = cmd.optsWithGlobals<SampleCliOptions>();
-      const format = formatFor(opts.output, opts.format);
-      if (!opts.output) {
-        if (opts.count > 1) throw new MusegenError('BAD_ARGUMENT', `-n ${opts.count} writes ${opts.count} files: name them with -o (e.g. -o tune.mid gives tune-1.mid …)`);
-        if (format === 'midi' && process.stdout.isTTY) throw new MusegenError('BAD_ARGUMENT', 'refusing to write MIDI to a terminal; redirect (> out.mid) or use -o');
-      }
+      const format = checkedOptions(cmd, () => formatFor(opts.output, opts.format));
+      const output = checkedOptions(cmd, () => checkOutput(opts, format));
       const primer = opts.prime ? await readPrimer(opts.prime) : undefined;
       await startBackend(cmd);
       const modelDir = opts.model ?? bundledModelPath();
@@ -139,16 +164,23 @@ export function registerSampleCommand(program: Command): void {
       const files = stageFiles();
       const progress = createProgress({ label: 'sampling', total: run.plan.steps * opts.count, unit: 'steps', ...(quiet ? { quiet } : {}) });
       let written: string[] = [];
+      const notes: number[] = [];
       try {
         for (let i = 0; i < opts.count; i++) {
-          const bytes = writer.write(samplePiece(run, (step) => progress.update(i * run.plan.steps + step)));
-          if (opts.output) await files.write(numbered(opts.output, i, opts.count), bytes);
+          const score = samplePiece(run, (step) => progress.update(i * run.plan.steps + step));
+          notes.push(noteCount(score));
+          const bytes = writer.write(score);
+          if (output) await files.write(numbered(output, i, opts.count), bytes);
           else writeStdout(bytes);
         }
         progress.finish();
         written = await files.commit();
       } finally {
         await files.discard();
+      }
+      if (opts.json) {
+        const pieces = written.map((file, i) => ({ file, format, bars: opts.bars, notes: notes[i] }));
+        writeStdout(`${JSON.stringify({ model: modelDir, seed: run.seed, primer: opts.prime ?? null, pieces }, null, 2)}\n`);
       }
       if (!quiet) {
         const where = written.length > 0 ? written.join(', ') : 'stdout';

@@ -1,7 +1,7 @@
 /**
  * MusicXML in the format registry: reads .musicxml, .xml and compressed .mxl
  * (a zip archive is recognised by its bytes, whatever the extension) and
- * writes uncompressed MusicXML 3.1 as the "musicxml" format.
+ * writes MusicXML 3.1 as the "musicxml" format, and compressed as "mxl".
  */
 import { MusegenError } from '../errors.js';
 import type { Score } from '../score/index.js';
@@ -9,12 +9,12 @@ import { extensionOf } from './file-name.js';
 import { decodeXml } from './musicxml-dom.js';
 import { readMusicXml, type MusicXmlReadOptions } from './musicxml-read.js';
 import { writeMusicXml } from './musicxml-write.js';
-import { isZip, unpackMxl } from './mxl.js';
+import { isZip, packMxl, unpackMxl } from './mxl.js';
 import { registerReader, registerWriter, type FormatReader, type FormatWriter } from './registry.js';
 
 export { readMusicXml, MUSICXML_READ_DEFAULTS, type MusicXmlReadOptions } from './musicxml-read.js';
 export { writeMusicXml } from './musicxml-write.js';
-export { unpackMxl } from './mxl.js';
+export { packMxl, unpackMxl } from './mxl.js';
 
 /** A Score from the bytes of a .musicxml, .xml or .mxl file. */
 export function readMusicXmlBytes(bytes: Uint8Array, fileName: string, options: Partial<MusicXmlReadOptions> = {}): Score {
@@ -38,5 +38,12 @@ export const musicXmlWriter: FormatWriter = {
   write: (score) => new TextEncoder().encode(writeMusicXml(score)),
 };
 
+export const mxlWriter: FormatWriter = {
+  name: 'mxl',
+  extension: '.mxl',
+  write: (score) => packMxl(writeMusicXml(score)),
+};
+
 registerReader(musicXmlReader);
 registerWriter(musicXmlWriter);
+registerWriter(mxlWriter);

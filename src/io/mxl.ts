@@ -1,9 +1,10 @@
 /**
  * Compressed MusicXML (.mxl): a zip archive whose META-INF/container.xml
  * names the score inside (the first <rootfile full-path=...>). Here: open
- * the archive and return that score's XML text; errors say what is missing.
+ * the archive and return that score's XML text, errors saying what is
+ * missing; and pack a score's XML text into such an archive.
  */
-import { unzipSync, type Unzipped } from 'fflate';
+import { strToU8, unzipSync, zipSync, type Unzipped } from 'fflate';
 import { MusegenError, errorMessage } from '../errors.js';
 import { attr, childrenNamed, decodeXml, parseXml, rootElement, type XmlNode } from './musicxml-dom.js';
 
@@ -48,4 +49,19 @@ export function unpackMxl(bytes: Uint8Array): string {
   const score = unzipOnly(bytes, path);
   if (!score) throw new MusegenError('BAD_FORMAT', `the archive lacks "${path}", the score ${CONTAINER} names`);
   return decodeXml(score);
+}
+
+/** The name of the score inside the archives musegen writes. */
+const PACKED_SCORE = 'score.musicxml';
+
+/** A .mxl archive holding `xml` as its score (the mimetype entry first and stored, as the format asks). */
+export function packMxl(xml: string): Uint8Array {
+  const container = `<?xml version="1.0" encoding="UTF-8"?>
+<container><rootfiles><rootfile full-path="${PACKED_SCORE}" media-type="${MUSICXML_MEDIA}"/></rootfiles></container>
+`;
+  return zipSync({
+    mimetype: [strToU8('application/vnd.recordare.musicxml'), { level: 0 }],
+    [CONTAINER]: strToU8(container),
+    [PACKED_SCORE]: strToU8(xml),
+  });
 }
