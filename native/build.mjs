@@ -29,7 +29,7 @@ const blas = ['/usr/include/openblas', '/usr/include/x86_64-linux-gnu', '/usr/in
   .filter((d) => existsSync(join(d, 'cblas.h')));
 const sources = readdirSync(here).filter((f) => f.endsWith('.cc')).map((f) => join(here, f));
 mkdirSync(dirname(out), { recursive: true });
-const partial = `${out}.partial`;
+const partial = `${out}.${process.pid}.partial`; // builds running side by side never share it
 const args = [
   '-std=c++17', '-O3', '-march=native', '-ffast-math', '-fPIC', '-shared', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=musegen_native',
   `-I${includes[0]}`, ...blas.map((d) => `-I${d}`), ...sources, '-o', partial, '-lopenblas',
