@@ -14,7 +14,7 @@ export async function startBackend(command: Command): Promise<BackendName> {
   const name = await initBackend({ backend: backend ?? 'auto', threads });
   const native = nativeKernelsReport();
   if (command.name() === 'train' && name !== 'node-gpu' && !native.available && !quiet) {
-    useKernels(announcing(kernels(), `musegen: native kernels not in use (${native.detail}); training with ${kernels().name} kernels on ${name}`));
+    useKernels(announcing(kernels(), `musegen: training with ${kernels().name} kernels on ${name}; native kernels not in use: ${native.detail}`));
   }
   return name;
 }

@@ -16,7 +16,7 @@ import { useTempDir } from './helpers/temp.js';
 const tmp = useTempDir('native-cli');
 const off = process.env.MUSEGEN_NATIVE === '0';
 const TINY = ['--units', '8', '--layers', '1', '--epochs', '1', '--seq-len', '16', '--batch', '8', '--seed', '3'];
-const NOTICE = /^musegen: native kernels not in use \((.*)\); training with javascript\/webassembly kernels on wasm$/gm;
+const NOTICE = /^musegen: training with javascript\/webassembly kernels on wasm; native kernels not in use: (.*)$/gm;
 
 describe('native kernels in the musegen program', () => {
   it('refuses --threads 0 as a usage error', () => {

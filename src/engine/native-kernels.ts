@@ -129,7 +129,7 @@ function loadAddon(): Addon {
     return createRequire(import.meta.url)(path) as Addon;
   } catch (e) {
     const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND';
-    throw new Error(missing ? `not built (${path} is absent; npm run build:native needs a C++ compiler and libopenblas-dev)` : `${path} does not load: ${errorMessage(e)}`);
+    throw new Error(missing ? `not built: ${path} is absent (npm run build:native needs a C++ compiler and libopenblas-dev)` : `${path} does not load: ${errorMessage(e)}`);
   }
 }
 
