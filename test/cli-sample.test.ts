@@ -1,13 +1,14 @@
 /**
  * Where `musegen sample` writes, as a user names it: `-o -` is stdout; `.mxl`
  * is compressed MusicXML that reads back; `-n` names sort (zero-padded);
- * `--json` says what was written.
+ * `--json` says what was written; and a warning whenever an option cannot act.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { readBytes } from '../src/index.js';
 import { musegen } from './helpers/cli.js';
 import { midicsvSummary } from './helpers/midicsv.js';
+import { FOLK_DEMO } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
 
 const tmp = useTempDir('cli-sample');
@@ -32,4 +33,20 @@ it('writes MIDI to stdout for -o -, compressed MusicXML for .mxl, sortable names
   // the same seed gives the same first piece, whatever the format
   const mid = musegen(['sample', '-o', '-', '--bars', '4', '--seed', '1', '-q'], { cwd: tmp.path });
   expect(midicsvSummary(mid.stdout).notes.length).toBe(report.pieces[0].notes);
+});
+
+it('warns, in one line each, when an option cannot act: a feature the corpus lacks, a key or meter the model did not learn, a primer of many pieces', () => {
+  const t = musegen(['train', FOLK_DEMO, '--kind', 'ngram', '--features', 'fermata', '--epochs', '1', '-o', 'ng'], { cwd: tmp.path });
+  expect(t.code).toBe(0);
+  expect(t.stderr).toMatch(/^musegen: warning: the fermata feature is zero in every training piece \(the music holds none of it\), so it cannot steer the model$/m);
+  const s = musegen(['sample', '-m', 'ng', '--key', 'G', '--meter', '6/8', '--prime', `${FOLK_DEMO}/tunes.abc`, '--bars', '2', '-o', 'w.mid'], { cwd: tmp.path });
+  expect(s.code).toBe(0);
+  const warnings = s.stderr.split('\n').filter((l) => l.startsWith('musegen: warning: '));
+  expect(warnings).toEqual([
+    expect.stringMatching(/tunes\.abc holds 24 pieces; continuing the first$/),
+    'musegen: warning: this model did not learn the key feature: --key sets the key signature written, but does not steer the notes',
+    'musegen: warning: this model did not learn the beat feature: --meter sets the time signature written, but does not steer the rhythm',
+  ]);
+  const quiet = musegen(['sample', '--key', 'G', '--bars', '2', '-o', 'q.mid'], { cwd: tmp.path }); // the bundled model learned key and beat
+  expect(quiet.stderr).not.toMatch(/warning/);
 });

@@ -16,7 +16,7 @@
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, stageFiles, startSampling, writerNamed,
+  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
   type KeyChoice, type Meter, type SamplingRun, type Score,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
@@ -93,8 +93,10 @@ function samplePiece(run: SamplingRun, onStep: (step: number) => void): Score {
 const MAX_PRIMER_BARS = 10_000;
 
 /** The first piece of the primer file, refused with the file's name when it is too long. */
-async function readPrimer(path: string): Promise<Score> {
-  const piece = (await readScoreFile(path))[0]!; // readers give at least one piece or throw
+async function readPrimer(path: string, warn: (line: string) => void): Promise<Score> {
+  const pieces = await readScoreFile(path); // readers give at least one piece or throw
+  const piece = pieces[0]!;
+  if (pieces.length > 1) warn(`${path} holds ${pieces.length.toLocaleString('en')} pieces; continuing the first`);
   const bars = barStarts(piece.score).length;
   if (bars > MAX_PRIMER_BARS) throw new MusegenError('OUT_OF_RANGE', `the primer is ${bars.toLocaleString('en')} bars long; musegen continues primers of at most ${MAX_PRIMER_BARS.toLocaleString('en')} bars`, path);
   return piece.score;
@@ -146,7 +148,10 @@ export function registerSampleCommand(program: Command): void {
       const { quiet } = cmd.optsWithGlobals<SampleCliOptions>();
       const format = checkedOptions(cmd, () => formatFor(opts.output, opts.format));
       const output = checkedOptions(cmd, () => checkOutput(opts, format));
-      const primer = opts.prime ? await readPrimer(opts.prime) : undefined;
+      const warn = (line: string): void => {
+        if (!quiet) process.stderr.write(`musegen: warning: ${line}\n`);
+      };
+      const primer = opts.prime ? await readPrimer(opts.prime, warn) : undefined;
       await startBackend(cmd);
       const modelDir = opts.model ?? bundledModelPath();
       const { generator } = await loadGenerator(folderSource(modelDir)).catch((e: unknown) => {
@@ -155,6 +160,7 @@ export function registerSampleCommand(program: Command): void {
         }
         throw e;
       });
+      for (const line of unheededShape(generator.encoder, { ...(opts.key ? { key: opts.key } : {}), ...(opts.meter ? { meter: opts.meter } : {}) })) warn(line);
       const run = startSampling(generator, {
         temperature: opts.temp, rhythmTemperature: opts.rhythmTemp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars,
         ...(opts.meter ? { meter: opts.meter } : {}), ...(opts.key ? { key: opts.key } : {}), ...(opts.tempo !== undefined ? { tempo: opts.tempo } : {}),

@@ -71,7 +71,23 @@ function defaultTracks(encoder: AnyEncoder): TrackInfo[] {
 }
 
 function usesKey(encoder: AnyEncoder): boolean {
-  return encoder.spec.features.some((f) => f.name === 'key');
+  return reads(encoder, 'key');
+}
+
+function reads(encoder: AnyEncoder, feature: string): boolean {
+  return encoder.spec.features.some((f) => f.name === feature);
+}
+
+/**
+ * What a shape asks that the model cannot act on, one line each: a key for a
+ * model that did not learn the key feature, a meter for one without the beat
+ * feature (the piece is written in them, but they do not steer the notes).
+ */
+export function unheededShape(encoder: AnyEncoder, shape: Partial<PieceShape>): string[] {
+  const lines: string[] = [];
+  if (shape.key && !reads(encoder, 'key')) lines.push('this model did not learn the key feature: --key sets the key signature written, but does not steer the notes');
+  if (shape.meter && !reads(encoder, 'beat')) lines.push('this model did not learn the beat feature: --meter sets the time signature written, but does not steer the rhythm');
+  return lines;
 }
 
 /** The key a key-conditioned model is given when none is asked for: the primer's estimated key, else C major. */

@@ -89,6 +89,15 @@ function sameArray(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
+/** A line for each feature whose columns are zero in every training piece: asked for, it can teach the model nothing. */
+function silentFeatures(encoder: AnyEncoder, pieces: readonly PreparedPiece[]): string[] {
+  const { width, columns } = encoder.featureLayout;
+  return columns.filter((c) => c.width > 0 && !pieces.some((p) => {
+    for (let r = 0; r < p.cond.length / width; r++) for (let j = 0; j < c.width; j++) if (p.cond[r * width + c.offset + j] !== 0) return true;
+    return false;
+  })).map((c) => `the ${c.name} feature is zero in every training piece (the music holds none of it), so it cannot steer the model`);
+}
+
 /** Encode and prepare every piece; throws MusegenError('EMPTY') when there is too little to train on. */
 export function prepareData(
   corpus: Corpus, encoder: AnyEncoder, layout: SequenceLayout, options: TrainOptions,
@@ -152,6 +161,7 @@ export function prepareData(
   if (trainPositions < windowLength) {
     throw new MusegenError('EMPTY', `the training pieces hold ${trainPositions / layout.perStep} steps in all, fewer than one sequence of ${options.seqLen} (--seq-len): add music or shorten the sequences`, corpus.paths.join(', '));
   }
+  warnings.unshift(...silentFeatures(encoder, train.map((v) => v[0]!)));
   const windowsOf = (pieces: PreparedPiece[], hop: number): WindowStart[] =>
     windowOrigins(pieces.map((p) => ({ steps: p.length })), { length: windowLength, hop, pad: true }).map((o) => ({ piece: o.piece, start: o.step }));
   const trainWindows = windowsOf(train.map((v) => v[0]!), options.hop * layout.perStep);
