@@ -49,7 +49,9 @@ interface NativeLstmTrace {
   gates: F32;
   cells: F32;
   cellTanh: F32;
+  /** The dense input ([steps·batch, inCols]; null for one-hot only). */
   x: F32 | null;
+  inCols: number;
   h0: F32 | null;
   c0: F32 | null;
 }
@@ -87,19 +89,20 @@ function lstmKernel(native: Addon): LstmKernel<NativeLstmTrace> {
         cells: take(rows * H),
         cellTanh: take(rows * H),
         x: x ? (x.dataSync() as F32) : null,
+        inCols: x ? x.shape[1] : 0,
         h0: h0 ? (h0.dataSync() as F32) : null,
         c0: c0 ? (c0.dataSync() as F32) : null,
       };
       const { outputs, gates, cells, cellTanh } = trace;
       // readFloats' views stay valid until the next tensor is made: read them last.
-      native.lstmForward(dimsOf(d, x ? x.shape[1] : 0), indices, trace.x, readFloats(kernel), readFloats(recurrent), readFloats(bias), trace.h0, trace.c0, gates, cells, cellTanh, outputs);
+      native.lstmForward(dimsOf(d, trace.inCols), indices, trace.x, readFloats(kernel), readFloats(recurrent), readFloats(bias), trace.h0, trace.c0, gates, cells, cellTanh, outputs);
       return trace;
     },
     backward(d, trace, dy, indices, kernel, recurrent) {
       const { steps, batch, units: H, inputSize } = d;
       const rows = steps * batch;
       const G = 4 * H;
-      const inCols = trace.x ? trace.x.length / rows : 0;
+      const { inCols } = trace;
       const dx = inCols > 0 ? new Float32Array(rows * inCols) : null;
       const dKernel = new Float32Array(inputSize * G);
       const dRecurrent = new Float32Array(H * G);
