@@ -177,8 +177,8 @@ describe('bad input', () => {
     expectOneLine(musegen('sample', '-m', model, '--temp', '0'), 2, /temperature must be a number above 0/);
     expectOneLine(musegen('sample', '-m', model, '--temp', '-0.5'), 2, /temperature must be a number above 0/);
     expectOneLine(musegen('sample', '-m', tmp.join('missing'), '-o', 'y.mid'), 1, /missing: no such model folder/);
-    expectOneLine(musegen('sample', '-m', model, '-n', '2'), 1, /-n 2 writes 2 files: name them with -o/);
-    expectOneLine(musegen('sample', '-m', model, '-o', 'y.wav'), 1, /cannot tell the format from "\.wav"/);
+    expectOneLine(musegen('sample', '-m', model, '-n', '2'), 2, /-n 2 writes 2 files: name them with -o/);
+    expectOneLine(musegen('sample', '-m', model, '-o', 'y.wav'), 2, /cannot tell the format from "\.wav"/);
     // stdout a terminal: script(1) (util-linux) gives the command one
     const tty = spawnSync('script', ['-qc', `${process.execPath} ${BIN} sample -m ${model}`, '/dev/null'], { env: cliEnv(tmp.join('cache')), cwd: tmp.path, encoding: 'utf8' });
     expect(tty.stdout.replace(/\r/g, '').trim()).toBe('musegen: refusing to write MIDI to a terminal; redirect (> out.mid) or use -o');
