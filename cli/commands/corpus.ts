@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { corpusStats, parseSplitFractions, type CorpusStats, type SplitFractions } from '../../src/index.js';
 import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
-import { count, section, table } from '../format.js';
+import { count, counted, section, table } from '../format.js';
 import { optionParser } from '../options.js';
 import { writeStdout } from '../stdout.js';
 
@@ -19,7 +19,7 @@ interface InfoOptions {
 
 function cacheLine(s: CorpusStats, asked: boolean): string {
   if (!asked) return 'off (--no-cache)';
-  const use = `${count(s.cache.hits)} hits · ${count(s.cache.misses)} misses (${s.cache.dir})`;
+  const use = `${counted(s.cache.hits, 'hit')} · ${counted(s.cache.misses, 'miss', 'misses')} (${s.cache.dir})`;
   return s.cache.error ? `${use}; ${s.cache.error}` : use;
 }
 

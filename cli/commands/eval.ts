@@ -8,7 +8,7 @@
  *   musegen eval -m jsb-model --data jsb               # the benchmark's test split
  *   musegen eval --data tunes/ --split valid --json    # the bundled model on a folder of yours
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   MusegenError, benchmarkFile, benchmarkNamed, bundledModelPath, evaluateLikelihood, folderSource, loadGenerator, publishedComparison,
   type LikelihoodReport, type Split,
@@ -58,7 +58,7 @@ export function registerEvalCommand(program: Command): void {
     .description('how likely a model finds music it did not train on: NLL per token, note or frame, and frame accuracy')
     .option('-m, --model <dir>', 'model folder (default: the bundled model)')
     .requiredOption('--data <names or paths...>', 'jsb, nottingham (the standard benchmarks), or music files and folders')
-    .option('--split <name>', 'which pieces: train, valid, test (the data\'s own split, or the corpus\'s by file name) or all', optionParser(splitChoice), 'test')
+    .addOption(new Option('--split <name>', 'which pieces: train, valid, test (the data\'s own split, or the corpus\'s by file name) or all').argParser(optionParser(splitChoice)).default('test', 'test'))
     .option('--json', 'print JSON instead of a table');
   cacheOptions(command).action(async (_opts: EvalCliOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals<EvalCliOptions>();

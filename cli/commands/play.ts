@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   MusegenError, PLAYER_PORT, bundledModelPath, folderSource, noteCount, packageRoot, readModelFolder, readScoreFile, startPlayerServer,
   type PlayerModel,
@@ -65,7 +65,7 @@ export function registerPlayCommand(program: Command): void {
     .command('play')
     .description('open the player page: a piano roll, playback through Tone.js, generating in the page')
     .argument('[file]', 'a MIDI, MusicXML, kern or ABC file to open')
-    .option('-m, --model <dir>', 'a model folder to generate with (repeatable; the bundled model is always offered)', (v: string, all: string[]) => [...all, v], [])
+    .addOption(new Option('-m, --model <dir>', 'a model folder to generate with (repeatable; the bundled model is always offered)').argParser((v: string, all: string[]) => [...all, v]).default([], 'none'))
     .option('--port <n>', `port on 127.0.0.1 (default ${PLAYER_PORT}, the next free one when busy; 0: any free port)`, optionParser(port), PLAYER_PORT)
     .option('--no-open', 'print the address only; do not open a browser')
     .action(async (file: string | undefined, opts: PlayCliOptions, cmd: Command) => {

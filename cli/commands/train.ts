@@ -9,7 +9,7 @@
  * 129; --resume goes on. The output folder is locked and checked before any
  * training (a second run on it says which process holds it).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import {
   ENCODING_CHOICES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
   claimOutput, savedCorpusPaths, standardEvaluation, train, trainOptions,
@@ -18,7 +18,7 @@ import {
 import { startBackend } from '../backend.js';
 import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
 import { Interrupted, STOP_SIGNALS, type StopSignal } from '../exit.js';
-import { count } from '../format.js';
+import { count, counted } from '../format.js';
 import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
 import { createProgress, duration, type Progress } from '../progress.js';
 import { writeStdout } from '../stdout.js';
@@ -117,7 +117,7 @@ function reporter(quiet: boolean): { onEvent: (e: TrainEvent) => void; done: () 
 
 function summary(r: TrainResult): string {
   const nll = r.validNll ?? r.trainNll;
-  const why = r.finished === 'early-stop' ? 'stopped early' : `${r.epochs} epochs`;
+  const why = r.finished === 'early-stop' ? 'stopped early' : counted(r.epochs, 'epoch');
   const unit = r.frameWidth === null ? `${nll?.toFixed(4)} nats/token` : `${((nll ?? 0) * r.frameWidth).toFixed(3)} nats/frame (Σ over ${r.frameWidth} values)`;
   const figure = nll === null ? '' : `: ${r.validNll !== null ? 'valid' : 'train'} NLL ${unit} at epoch ${r.bestEpoch}`;
   const markov = r.markov3ValidNll === null ? '' : ` (3-gram Markov ${r.markov3ValidNll.toFixed(4)})`;
@@ -129,14 +129,14 @@ export function registerTrainCommand(program: Command): void {
     .command('train')
     .description('train a generator (an LSTM, or an n-gram baseline) on files and folders of music')
     .argument('[paths...]', 'music files and folders (with --resume: default, the paths it started on)')
-    .option('-o, --output <dir>', 'model folder to write', optionParser(folderName), DEFAULT_OUTPUT)
-    .option('--encoding <name>', `${ENCODING_CHOICES.join(' | ')}`, optionParser(parseEncodingChoice), 'melody')
-    .option('--features <list>', 'feature channels, comma-separated: beat, fermata, key, spelling, chord, melody, or none', optionParser(parseFeatureList), ['beat'])
+    .addOption(new Option('-o, --output <dir>', 'model folder to write').argParser(optionParser(folderName)).default(DEFAULT_OUTPUT, DEFAULT_OUTPUT))
+    .addOption(new Option('--encoding <name>', `${ENCODING_CHOICES.join(' | ')}`).argParser(optionParser(parseEncodingChoice)).default('melody', 'melody'))
+    .addOption(new Option('--features <list>', 'feature channels, comma-separated: beat, fermata, key, spelling, chord, melody, or none').argParser(optionParser(parseFeatureList)).default(['beat'], 'beat'))
     .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
     .option('--range <low..high>', 'pitches kept, e.g. C3..C7 or 48..96 (default: the encoding\'s)', optionParser(parsePitchRange))
     .option('--no-onsets', 'pianoroll: no onset channel (the benchmarks\' 88-key rolls have none)')
     .option('--part <n|merged>', 'melody: the part whose top voice is the melody (default 0)', optionParser(partChoice))
-    .option('--kind <name>', `model kind: ${modelKinds().map((k) => `${k.name} (${k.description})`).join('; ')}`, optionParser((t) => modelKind(t).name), modelKinds()[0]!.name);
+    .addOption(new Option('--kind <name>', `model kind: ${modelKinds().map((k) => `${k.name} (${k.description})`).join('; ')}`).argParser(optionParser((t) => modelKind(t).name)).default(modelKinds()[0]!.name, modelKinds()[0]!.name));
   for (const kind of modelKinds()) {
     for (const o of kind.options) {
       command.option(`--${o.name} <${o.type === 'whole' ? 'n' : 'x'}>`, `${kind.name}: ${o.description} (default: ${o.default})`, optionParser(o.type === 'whole' ? wholeNumber : decimal));
@@ -151,7 +151,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--lr-decay <factor>', 'learning rate × this after an epoch without a better validation loss (1: constant)', optionParser(decimal), TRAIN_DEFAULTS.lrDecay)
     .option('--patience <epochs>', 'stop after this many epochs without a better validation loss', optionParser(wholeNumber), TRAIN_DEFAULTS.patience)
     .option('--clip-norm <n>', 'gradient clipping (global norm)', optionParser(decimal), TRAIN_DEFAULTS.clipNorm)
-    .option('--transpose <range>', 'augmentation: transpose each sequence by a random interval in this range, e.g. -5..6 (0: none)', optionParser(parseSemitoneRange), [0, 0])
+    .addOption(new Option('--transpose <range>', 'augmentation: transpose each sequence by a random interval in this range, e.g. -5..6 (0: none)').argParser(optionParser(parseSemitoneRange)).default([0, 0], '0'))
     .option('--seed <n>', 'seed for a reproducible run (default: from the clock, printed)', optionParser(wholeNumber))
     .option('--resume', 'continue the run whose checkpoint is in --output (its options are kept; --epochs and --patience may grow)')
     .option('--force', 'replace a model already in --output')
