@@ -13,7 +13,7 @@
  */
 import {
   EventLayout, GenerationState, SEQUENCE_SCHEMES,
-  type AnyEncoder, type RollLayout, type SequenceLayout, type StepContext,
+  type AnyEncoder, type RollLayout, type SequenceLayout, type StepContext, type TrackNote,
 } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import type { EventSession, GenerationSession, RollSession } from './generator.js';
@@ -38,46 +38,47 @@ export function layoutSession(layout: SequenceLayout, encoder: AnyEncoder, conte
 function eventSession(layout: EventLayout, state: GenerationState, model: NextPosition): EventSession {
   if (!model.event) throw new MusegenError('INTERNAL', 'this model does not predict event tokens');
   const next = model.event.bind(model);
-  let previous = layout.start;
-  let logits: Float32Array | null = null;
-  const session: EventSession = {
-    output: 'events',
-    tracks: layout.perStep,
-    get position() {
-      return state.position;
-    },
-    logits: () => (logits ??= next(previous, layout.condAt(state.featureRow(), state.position), state.position)),
-    push: (token) => {
-      session.logits();
-      const finished = state.pushToken(token, layout.vocabulary);
-      previous = token;
-      logits = null;
-      return finished;
-    },
-    started: () => state.started(),
-    finish: () => state.finish(),
-    score: () => state.score(),
-  };
-  return session;
+  return advancing<number, { output: 'events'; tracks: number }>(
+    state, { output: 'events', tracks: layout.perStep },
+    (previous) => next(previous ?? layout.start, layout.condAt(state.featureRow(), state.position), state.position),
+    (token) => state.pushToken(token, layout.vocabulary),
+  );
 }
 
 function rollSession(layout: RollLayout, state: GenerationState, model: NextPosition): RollSession {
   if (!model.roll) throw new MusegenError('INTERNAL', 'this model does not predict piano-roll rows');
   const next = model.roll.bind(model);
-  let previous: Float32Array | null = null;
+  return advancing<Float32Array, { output: 'roll'; width: number }>(
+    state, { output: 'roll', width: layout.width },
+    (previous) => next(layout.inputAt(previous, state.featureRow())),
+    (row) => {
+      if (row.length !== layout.width) throw new MusegenError('BAD_ARGUMENT', `a roll row has ${layout.width} values, not ${row.length}`);
+      return state.pushRow(row);
+    },
+  );
+}
+
+/**
+ * What a session does alike for tokens and rows: the logits of the next
+ * position, computed once from the choice before it (null at the start);
+ * a push computes them if not yet asked (the model's state must advance),
+ * records the choice and returns the notes it finished.
+ */
+function advancing<C, Kind extends object>(
+  state: GenerationState, kind: Kind, logitsAfter: (previous: C | null) => Float32Array, record: (choice: C) => TrackNote[],
+): Kind & { readonly position: number; logits(): Float32Array; push(choice: C): TrackNote[]; started(): TrackNote[]; finish(): TrackNote[]; score(): ReturnType<GenerationState['score']> } {
+  let previous: C | null = null;
   let logits: Float32Array | null = null;
-  const session: RollSession = {
-    output: 'roll',
-    width: layout.width,
+  const session = {
+    ...kind,
     get position() {
       return state.position;
     },
-    logits: () => (logits ??= next(layout.inputAt(previous, state.featureRow()))),
-    push: (row) => {
-      if (row.length !== layout.width) throw new MusegenError('BAD_ARGUMENT', `a roll row has ${layout.width} values, not ${row.length}`);
+    logits: () => (logits ??= logitsAfter(previous)),
+    push: (choice: C) => {
       session.logits();
-      const finished = state.pushRow(row);
-      previous = row;
+      const finished = record(choice);
+      previous = choice;
       logits = null;
       return finished;
     },
