@@ -89,17 +89,33 @@ napi_value guarded(napi_env env, F body) {
   }
 }
 
+/**
+ * The layer's inputs and trace as both passes take them: indices?, x?, kernel,
+ * recurrent, [bias — the forward pass only], h0?, c0?, then gates, cells,
+ * cellTanh, outputs. Returns the index of the next argument.
+ */
+size_t layerArgs(Args& a, const LstmShape& s, bool withBias, musegen::LstmInputs& in, musegen::LstmTrace& trace) {
+  const size_t rows = static_cast<size_t>(s.steps) * s.batch, H = s.units, G = 4 * H, B = s.batch;
+  size_t at = 5;
+  const float* bias = withBias ? a.floats(at++, G) : nullptr;
+  in = musegen::LstmInputs{
+      a.ints(1, rows, true), a.floats(2, rows * s.inCols, s.inCols == 0), a.floats(3, s.inputSize * G), a.floats(4, H * G),
+      bias, a.floats(at, B * H, true), a.floats(at + 1, B * H, true),
+  };
+  at += 2;
+  trace = musegen::LstmTrace{a.floats(at, rows * G), a.floats(at + 1, rows * H), a.floats(at + 2, rows * H), a.floats(at + 3, rows * H)};
+  if (!in.indices && s.inCols != s.inputSize) throw BadArgument{"no indices, but the kernel has one-hot rows"};
+  return at + 4;
+}
+
 napi_value LstmForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     Args a(env, info, 12);
     const LstmShape s = shapeOf(a);
-    const size_t rows = static_cast<size_t>(s.steps) * s.batch, H = s.units, G = 4 * H, B = s.batch;
-    const musegen::LstmInputs in{
-        a.ints(1, rows, true), a.floats(2, rows * s.inCols, s.inCols == 0), a.floats(3, s.inputSize * G), a.floats(4, H * G),
-        a.floats(5, G), a.floats(6, B * H, true), a.floats(7, B * H, true),
-    };
-    const musegen::LstmTrace trace{a.floats(8, rows * G), a.floats(9, rows * H), a.floats(10, rows * H), a.floats(11, rows * H)};
-    if (!in.indices && s.inCols != s.inputSize) throw BadArgument{"no indices, but the kernel has one-hot rows"};
+    musegen::LstmInputs in{};
+    musegen::LstmTrace trace{};
+    layerArgs(a, s, true, in, trace);
+    const size_t rows = static_cast<size_t>(s.steps) * s.batch;
     for (size_t r = 0; in.indices && r < rows; r++) {
       if (in.indices[r] < 0 || in.indices[r] >= s.inputSize - s.inCols) throw BadArgument{"input index out of range"};
     }
@@ -112,18 +128,15 @@ napi_value LstmBackward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     Args a(env, info, 18);
     const LstmShape s = shapeOf(a);
+    musegen::LstmInputs in{};
+    musegen::LstmTrace trace{};
+    size_t at = layerArgs(a, s, false, in, trace);
     const size_t rows = static_cast<size_t>(s.steps) * s.batch, H = s.units, G = 4 * H, B = s.batch;
-    const musegen::LstmInputs in{
-        a.ints(1, rows, true), a.floats(2, rows * s.inCols, s.inCols == 0), a.floats(3, s.inputSize * G), a.floats(4, H * G),
-        nullptr, a.floats(5, B * H, true), a.floats(6, B * H, true),
-    };
-    const musegen::LstmTrace trace{a.floats(7, rows * G), a.floats(8, rows * H), a.floats(9, rows * H), a.floats(10, rows * H)};
-    const float* dy = a.floats(11, rows * H);
+    const float* dy = a.floats(at, rows * H);
     const musegen::LstmGrads grads{
-        a.floats(12, rows * s.inCols, true), a.floats(13, s.inputSize * G), a.floats(14, H * G), a.floats(15, G),
-        a.floats(16, B * H, true), a.floats(17, B * H, true),
+        a.floats(at + 1, rows * s.inCols, true), a.floats(at + 2, s.inputSize * G), a.floats(at + 3, H * G), a.floats(at + 4, G),
+        a.floats(at + 5, B * H, true), a.floats(at + 6, B * H, true),
     };
-    if (!in.indices && s.inCols != s.inputSize) throw BadArgument{"no indices, but the kernel has one-hot rows"};
     musegen::lstmBackward(s, in, trace, dy, grads);
     return nullptr;
   });
