@@ -80,7 +80,7 @@ export class CallListener {
   private listening = false;
 
   constructor(input: MidiInput, private readonly shape: CallShape) {
-    input.listen((m) => this.hear(m));
+    input.listen((m, playedAt) => this.hear(m, playedAt ?? performance.now()));
   }
 
   /** The next call (null: the timer was stopped first). */
@@ -118,9 +118,8 @@ export class CallListener {
     return { score: phraseScore(this.notes, this.start, bars * barLength(this.shape.meter), this.shape), start: this.start, end: this.start + bars * msPerBar };
   }
 
-  private hear(m: MidiMessage): void {
+  private hear(m: MidiMessage, now: number): void {
     if (!this.listening || (m.type !== 'noteon' && m.type !== 'noteoff')) return;
-    const now = performance.now();
     if (isNoteStart(m)) {
       if (Number.isNaN(this.start)) this.start = now;
       const note = { midi: m.note, velocity: m.velocity, on: now, off: now };

@@ -27,8 +27,12 @@ export interface MidiOutput {
 
 export interface MidiInput {
   readonly name: string;
-  /** Every message from now on goes to `handle`. */
-  listen(handle: (message: MidiMessage) => void): void;
+  /**
+   * Every message from now on goes to `handle`, with the time it was played
+   * (performance.now() ms) when the driver knows it; without one, the time it
+   * arrived stands in.
+   */
+  listen(handle: (message: MidiMessage, playedAt?: number) => void): void;
   close(): void;
 }
 

@@ -66,7 +66,7 @@ export function playbackInput(name: string, messages: readonly TimedMessage[]): 
     name,
     listen(handle) {
       const origin = performance.now();
-      for (const { t, message } of messages) timers.push(setTimeout(() => handle(message), Math.max(0, origin + t - performance.now())));
+      for (const { t, message } of messages) timers.push(setTimeout(() => handle(message, origin + t), Math.max(0, origin + t - performance.now())));
     },
     close: () => timers.forEach(clearTimeout),
   };
