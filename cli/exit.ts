@@ -30,6 +30,15 @@ interface ErrorSink {
   write(s: string): unknown;
 }
 
+/** The longest error line printed: a message echoing a file's contents is cut there. */
+const MAX_LINE = 400;
+
+/** A message as one printable line: control characters shown as \xNN, cut at MAX_LINE characters. */
+export function printable(line: string): string {
+  const shown = line.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return shown.length > MAX_LINE ? `${shown.slice(0, MAX_LINE - 1)}…` : shown;
+}
+
 /** An operating-system error (disk full, permission denied): expected, not a bug. */
 function isSystemError(e: unknown): boolean {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
@@ -39,7 +48,7 @@ function isSystemError(e: unknown): boolean {
 export function reportError(e: unknown, stderr: ErrorSink = process.stderr, env: NodeJS.ProcessEnv = process.env): ExitCode {
   const debug = Boolean(env.MUSEGEN_DEBUG) && env.MUSEGEN_DEBUG !== '0';
   const say = (line: string): void => {
-    stderr.write(`musegen: ${line}\n`);
+    stderr.write(`musegen: ${printable(line)}\n`);
     if (debug && e instanceof Error && e.stack) stderr.write(`${e.stack}\n`);
   };
   if (e instanceof CommanderError) {

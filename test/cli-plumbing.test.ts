@@ -81,6 +81,17 @@ describe('reportError', () => {
       .toEqual({ code: EXIT.INTERNAL, out: "musegen: internal error: Cannot read properties of undefined (reading 'x') (run with MUSEGEN_DEBUG=1 for details)\n" });
   });
 
+  it('never echoes raw control bytes or kilobytes of input', () => {
+    const junk = `x.krn: unknown token "${'\u001b[31m'}${'ab\u0007'.repeat(1000)}"`;
+    const { code, out } = report(new MusegenError('BAD_FORMAT', junk));
+    expect(code).toBe(EXIT.FAILURE);
+    expect(out.split('\n')).toHaveLength(2); // one line and its end
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(out).toMatch(/^musegen: x\.krn: unknown token "\\x1b\[31mab\\x07ab/);
+    expect(out.length).toBeLessThanOrEqual('musegen: '.length + 400 + 1);
+    expect(out.trimEnd().endsWith('…')).toBe(true);
+  });
+
   it('adds the stack with MUSEGEN_DEBUG=1', () => {
     const { code, out } = report(new Error('boom'), { MUSEGEN_DEBUG: '1' });
     expect(code).toBe(EXIT.INTERNAL);

@@ -11,12 +11,13 @@
  *   checkpoint, and musegen.json the metrics;
  * - too little music, and an existing model, are refused with one clear error.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   EventLayout, LstmGenerator, MelodyEncoder, PianoRollEncoder, TICKS_PER_QUARTER as Q, VoiceStreamEncoder, createPart, createScore,
-  folderSource, initBackend, loadCorpus, parsePitch, readModelFolder, standardEvaluation, spellMidi, train, type Corpus, type RollLayout, type TrainEvent,
+  folderSource, initBackend, loadCorpus, parsePitch, readModelFolder, savedCorpusPaths, standardEvaluation, spellMidi, train, type Corpus, type RollLayout, type TrainEvent,
   type TrainOptionsInput,
 } from '../src/index.js';
 import { FOLK_DEMO as folkDemo } from './helpers/paths.js';
@@ -154,6 +155,10 @@ describe('training', () => {
     await expect(train({ ...corpus, pieces: [] }, { evaluation: standardEvaluation, output: tmp.join('none'), options: tiny })).rejects.toThrow(/no piece to train on/);
     await expect(train(corpus, { evaluation: standardEvaluation, output: tmp.join('whole'), options: tiny })).rejects.toThrow(/already holds a model; resume its training with --resume/);
     await expect(train(corpus, { evaluation: standardEvaluation, output: tmp.join('whole'), resume: true })).rejects.toThrow(/nothing to resume: the run ran all its epochs: give a larger --epochs/);
+    const damaged = tmp.join('damaged');
+    await cp(tmp.join('whole'), damaged, { recursive: true });
+    await writeFile(join(damaged, 'checkpoint', 'musegen.json'), '{"format": 1, "ki');
+    await expect(savedCorpusPaths(damaged)).rejects.toThrow(/checkpoint: musegen\.json is corrupt/);
     const other: Corpus = { ...corpus, pieces: corpus.pieces.slice(1) };
     await expect(train(other, { evaluation: standardEvaluation, output: tmp.join('whole'), resume: true, epochs: 4 })).rejects.toThrow(/differs from the one this run started on/);
   });

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { corpusStats, parseSplitFractions, type CorpusStats, type SplitFractions } from '../../src/index.js';
 import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
+import { printable } from '../exit.js';
 import { count, counted, section, table } from '../format.js';
 import { optionParser } from '../options.js';
 import { writeStdout } from '../stdout.js';
@@ -47,7 +48,7 @@ function render(s: CorpusStats, cacheAsked: boolean): string {
     `corpus ${s.paths.join(', ')}\n\n${summary}\n`,
     section('keys', counts(s.keys)),
     section('meters', counts(s.meters)),
-    section(`failures (${count(s.failures.length)})`, s.failures.map((f) => [f.file, f.message])),
+    section(`failures (${count(s.failures.length)})`, s.failures.map((f) => [f.file, printable(f.message)])),
     section(`pieces skipped inside files (${count(s.warnings.length)})`, s.warnings.map((w) => [w, ''])),
   ].join('');
 }

@@ -114,9 +114,11 @@ const temperature = (text: string): number => checkSamplingOptions({ temperature
 const rhythmTemperature = (text: string): number => checkSamplingOptions({ rhythmTemperature: decimal(text) }).rhythmTemperature!;
 const topK = (text: string): number => checkSamplingOptions({ topK: wholeNumber(text) }).topK!;
 const topP = (text: string): number => checkSamplingOptions({ topP: decimal(text) }).topP!;
+/** A MIDI tempo is at most 2²⁴ − 1 µs a quarter: 3.58 BPM. */
+const MIDI_SLOWEST_BPM = 3.6;
 const tempo = (text: string): number => {
   const bpm = decimal(text);
-  if (!(bpm > 0 && bpm <= 1000)) throw new MusegenError('BAD_ARGUMENT', `tempo must be above 0 and at most 1000 BPM, not ${text}`);
+  if (!(bpm >= MIDI_SLOWEST_BPM && bpm <= 1000)) throw new MusegenError('BAD_ARGUMENT', `tempo must be from ${MIDI_SLOWEST_BPM} BPM (the slowest a MIDI file holds) to 1000 BPM, not ${text}`);
   return bpm;
 };
 const count = (text: string): number => {

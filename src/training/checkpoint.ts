@@ -131,8 +131,8 @@ export async function readSnapshot(dir: string): Promise<Resumed> {
 
 /** The corpus paths a run in `dir` started on (to resume without naming them again). */
 export async function savedCorpusPaths(dir: string): Promise<string[]> {
-  const { meta } = await readModelFolder(folderSource(join(dir, CHECKPOINT_DIR))).catch(() => {
-    throw noCheckpoint(dir);
+  const { meta } = await readModelFolder(folderSource(join(dir, CHECKPOINT_DIR))).catch((e: unknown) => {
+    throw e instanceof MusegenError && e.code === 'NOT_FOUND' ? noCheckpoint(dir) : e; // a damaged checkpoint says so
   });
   const paths = meta.corpus?.paths;
   return Array.isArray(paths) && paths.every((p) => typeof p === 'string') ? paths : [];
