@@ -460,7 +460,20 @@ describe('specs', () => {
       expect(Array.from(b.features)).toEqual(Array.from(a.features));
       expect(a.kind === 'roll' ? Array.from(a.roll) : Array.from(a.tokens)).toEqual(b.kind === 'roll' ? Array.from(b.roll) : Array.from(b.tokens));
     }
-    expect(MelodyEncoder.getDefaults()).toMatchObject({ encoding: 'melody', stepsPerQuarter: 4, lowest: 48, highest: 96, part: 0, spelled: false, features: [] });
+    expect(MelodyEncoder.getDefaults()).toMatchObject({ encoding: 'melody', stepsPerQuarter: 4, lowest: 48, highest: 96, part: 'top', spelled: false, features: [] });
+  });
+
+  it('read a melody from the part named like one, else the highest, by default; an index when asked', () => {
+    const part = (name: string, pitch: string) => createPart({ name, notes: [{ pitch: parsePitch(pitch), onset: 0, duration: Q, velocity: 80 }] });
+    const melodyOf = (score: Score, enc = new MelodyEncoder()) => pitchName(enc.decode(enc.encode(score)).parts[0]!.notes[0]!.pitch);
+    // kern's order: bass first
+    const chorale = createScore({ parts: [part('Bass', 'C3'), part('Tenor', 'G3'), part('Alto', 'E4'), part('Soprano', 'C5')] });
+    expect(melodyOf(chorale)).toBe('C5');
+    expect(melodyOf(chorale, new MelodyEncoder({ part: 0 }))).toBe('C3');
+    const unnamed = createScore({ parts: [part('Piano left', 'C3'), part('Piano right', 'E5'), part('Strings', 'G4')] });
+    expect(melodyOf(unnamed)).toBe('E5');
+    const named = createScore({ parts: [part('Descant', 'G5'), part('Tune', 'D4')] });
+    expect(melodyOf(named)).toBe('D4');
   });
 
   it('name what is wrong with a bad spec', () => {

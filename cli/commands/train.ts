@@ -60,7 +60,7 @@ function folderName(text: string): string {
   return text;
 }
 
-const partChoice = (text: string): PartChoice => (text === 'merged' ? 'merged' : wholeNumber(text));
+const partChoice = (text: string): PartChoice => (text === 'merged' || text === 'top' ? text : wholeNumber(text));
 
 /** Draws the run's events on stderr. */
 function reporter(quiet: boolean): { onEvent: (e: TrainEvent) => void; done: () => void } {
@@ -135,7 +135,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
     .option('--range <low..high>', 'pitches kept, e.g. C3..C7 or 48..96 (default: the encoding\'s)', optionParser(parsePitchRange))
     .option('--no-onsets', 'pianoroll: no onset channel (the benchmarks\' 88-key rolls have none)')
-    .option('--part <n|merged>', 'melody: the part whose top voice is the melody (default 0)', optionParser(partChoice))
+    .option('--part <n|top|merged>', 'melody: the part whose top voice is the melody — an index, merged, or top: the part named soprano/melody/tune/lead/vocal, else the highest (default top)', optionParser(partChoice))
     .addOption(new Option('--kind <name>', `model kind: ${modelKinds().map((k) => `${k.name} (${k.description})`).join('; ')}`).argParser(optionParser((t) => modelKind(t).name)).default(modelKinds()[0]!.name, modelKinds()[0]!.name));
   for (const kind of modelKinds()) {
     for (const o of kind.options) {

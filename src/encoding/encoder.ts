@@ -64,7 +64,7 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
   }
 
   /** Which parts of a Score become the tracks. */
-  protected abstract get parts(): 'merged' | readonly number[];
+  protected abstract partsOf(score: Score): 'merged' | readonly number[];
   /** What a polyphony problem means here, for the report. */
   protected abstract get polyphonyWording(): string;
   /** Make one track fit the representation (skyline, one note per pitch), counting what changes. */
@@ -86,15 +86,15 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
       stepsPerQuarter,
       polyphony: this.polyphonyWording,
     });
-    countOffGrid(selectTracks(score, this.parts).notes.flat(), stepsPerQuarter, report);
+    countOffGrid(selectTracks(score, this.partsOf(score)).notes.flat(), stepsPerQuarter, report);
     const quantized = quantize(score, stepsPerQuarter);
-    const selected = selectTracks(quantized, this.parts, report);
+    const selected = selectTracks(quantized, this.partsOf(quantized), report);
     const steps = quantized.end / q;
     const tracks = selected.notes.map((notes) => this.shape(fitToVocabulary(toGrid(notes, stepsPerQuarter), this.vocabulary, q, report), q, report));
     const context = contextOfQuantized(quantized, stepsPerQuarter, selected.info);
     const melodyFeature = this.spec.features.find((f) => f.name === 'melody');
     // the conditioning melody (accompaniment): its fermatas count too, as they will when generating
-    const melody = melodyFeature?.name === 'melody' ? skyline(toGrid(selectTracks(quantized, partsOf(melodyFeature.part)).notes[0]!, stepsPerQuarter), q) : [];
+    const melody = melodyFeature?.name === 'melody' ? skyline(toGrid(selectTracks(quantized, partsOf(melodyFeature.part, quantized)).notes[0]!, stepsPerQuarter), q) : [];
     context.melody = melody.map((n) => ({ step: n.step, end: n.end, midi: midiOf(n.pitch) }));
     context.fermatas = fermataSpans([...tracks, melody]);
     const sounding = this.spec.features.some((f) => f.name === 'spelling') ? soundingTable(tracks, steps) : undefined;
@@ -130,7 +130,7 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
 
   /** Does every note of the encoded parts fit the range (and, spelled, the vocabulary) as written? */
   fits(score: Score): boolean {
-    return selectTracks(score, this.parts).notes.every((notes) =>
+    return selectTracks(score, this.partsOf(score)).notes.every((notes) =>
       notes.every((n) => {
         const p = this.vocabulary.fit(n.pitch);
         return p !== undefined && samePitch(p, n.pitch);

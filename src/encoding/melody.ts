@@ -16,6 +16,7 @@
  *   const { tokens, features, report } = enc.encode(score);   // tokens: Int32Array [steps]
  *   const back = enc.decode({ tokens, context: enc.encode(score).context });
  */
+import type { Score } from '../score/index.js';
 import { EventEncoder } from './events.js';
 import { specOf, type MelodySpec, type EncoderOptions } from './spec.js';
 import { partsOf } from './tracks.js';
@@ -30,7 +31,7 @@ export class MelodyEncoder extends EventEncoder<MelodySpec> {
     return specOf('melody');
   }
 
-  protected get parts(): 'merged' | number[] {
-    return partsOf(this.spec.part);
+  protected partsOf(score: Score): 'merged' | number[] {
+    return partsOf(this.spec.part, score);
   }
 }

@@ -55,7 +55,7 @@ export class PianoRollEncoder extends ScoreEncoder<PianoRollSpec, EncodedRoll, D
     return (track * channels + channel) * pitches + (midi - this.spec.lowest);
   }
 
-  protected get parts(): 'merged' | number[] {
+  protected partsOf(): 'merged' | number[] {
     return this.spec.parts;
   }
 

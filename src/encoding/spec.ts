@@ -7,7 +7,12 @@ import { MusegenError } from '../errors.js';
 import { pitchName, spellMidi, ticksPerStep, type Fifths, type Midi, type Steps } from '../score/index.js';
 
 /** Which part of a Score: its index in `score.parts`, or 'merged' for all non-drum parts together. */
-export type PartChoice = number | 'merged';
+/**
+ * Which part of a score a melody is read from: an index, every part merged,
+ * or 'top' — the part named like a melody (soprano, melody, tune, lead, vocal),
+ * else the one whose notes lie highest on average (kern lists the bass first).
+ */
+export type PartChoice = number | 'merged' | 'top';
 
 /** A feature channel and its options; see features.ts for what each holds and its width. */
 export type FeatureSpec =
@@ -74,7 +79,7 @@ const ALL_ALTERS = [-2, -1, 0, 1, 2];
 
 const DEFAULTS = {
   pianoroll: { stepsPerQuarter: 4, lowest: 36, highest: 96, parts: 'merged', onsets: true },
-  melody: { stepsPerQuarter: 4, lowest: 48, highest: 96, part: 0, spelled: false, alters: ALL_ALTERS },
+  melody: { stepsPerQuarter: 4, lowest: 48, highest: 96, part: 'top', spelled: false, alters: ALL_ALTERS },
   voices: { stepsPerQuarter: 4, lowest: 36, highest: 84, parts: [0, 1, 2, 3], spelled: true, alters: ALL_ALTERS },
 } as const;
 
@@ -103,8 +108,8 @@ function boolean(x: unknown, what: string): boolean {
 }
 
 function partChoice(x: unknown, what: string): PartChoice {
-  if (x === 'merged') return x;
-  return integer(x, `${what} (a part index, or "merged")`, 0, 1023);
+  if (x === 'merged' || x === 'top') return x;
+  return integer(x, `${what} (a part index, "top" or "merged")`, 0, 1023);
 }
 
 function partList(x: unknown, what: string): number[] {
@@ -136,7 +141,7 @@ function feature(input: unknown, stepsPerQuarter: Steps): FeatureSpec {
     }
     case 'melody':
       checkKeys(obj, ['name', 'part'], 'feature "melody"');
-      return { name: 'melody', part: partChoice(obj.part ?? 0, 'melody.part') };
+      return { name: 'melody', part: partChoice(obj.part ?? 'top', 'melody.part') };
     default:
       checkKeys(obj, ['name'], `feature "${name}"`);
       return { name } as FeatureSpec;

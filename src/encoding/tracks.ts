@@ -58,8 +58,19 @@ export function selectTracks(score: Score, parts: 'merged' | readonly number[], 
   return { notes, info };
 }
 
-/** A part choice as a list for `selectTracks`. */
-export const partsOf = (choice: PartChoice): 'merged' | number[] => (choice === 'merged' ? 'merged' : [choice]);
+const MELODY_NAME = /soprano|melody|tune|lead|vocal|voice/i;
+
+/** The part a melody is read from in `score` by the 'top' choice (see PartChoice); 0 when it has no pitched part. */
+export function melodyPart(score: Score): number {
+  const pitched = score.parts.map((p, i) => ({ p, i })).filter(({ p }) => !p.isDrum && p.notes.length > 0);
+  const named = pitched.find(({ p }) => MELODY_NAME.test(p.name));
+  if (named) return named.i;
+  const mean = (notes: readonly Note[]): number => notes.reduce((s, n) => s + midiOf(n.pitch), 0) / notes.length;
+  return pitched.reduce<{ i: number; m: number }>((best, { p, i }) => (mean(p.notes) > best.m ? { i, m: mean(p.notes) } : best), { i: 0, m: -Infinity }).i;
+}
+
+/** A part choice as the list `selectTracks` takes, for one score. */
+export const partsOf = (choice: PartChoice, score: Score): 'merged' | number[] => (choice === 'merged' ? 'merged' : [choice === 'top' ? melodyPart(score) : choice]);
 
 /** Count the notes whose onset or duration is not a whole number of steps. */
 export function countOffGrid(notes: readonly Note[], stepsPerQuarter: Steps, report: ReportBuilder): void {

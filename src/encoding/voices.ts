@@ -24,7 +24,7 @@ export class VoiceStreamEncoder extends EventEncoder<VoicesSpec> {
     return specOf('voices');
   }
 
-  protected get parts(): number[] {
+  protected partsOf(): number[] {
     return this.spec.parts;
   }
 }
