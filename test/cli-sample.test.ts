@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { readBytes } from '../src/index.js';
 import { musegen } from './helpers/cli.js';
-import { midicsvSummary } from './helpers/midicsv.js';
+import { midicsvRows, midicsvSummary } from './helpers/midicsv.js';
 import { FOLK_DEMO } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
 
@@ -49,4 +49,21 @@ it('warns, in one line each, when an option cannot act: a feature the corpus lac
   ]);
   const quiet = musegen(['sample', '--key', 'G', '--bars', '2', '-o', 'q.mid'], { cwd: tmp.path }); // the bundled model learned key and beat
   expect(quiet.stderr).not.toMatch(/warning/);
+});
+
+it('gives the piece a title, an instrument and accents on the strong beats (or one velocity with --no-accents)', () => {
+  const csv = (args: string[]) => midicsvRows(musegen(['sample', '--seed', '3', '--bars', '4', '-q', ...args], { cwd: tmp.path }).stdout);
+  const rows = csv(['--program', '73', '--title', 'Reel for flute']);
+  expect(rows.find((r) => r[2] === 'Title_t' && r[0] === '1')?.[3]).toBe('"Reel for flute"');
+  expect(rows.filter((r) => r[2] === 'Program_c').map((r) => r[4])).toEqual(['73']);
+  const ons = rows.filter((r) => r[2] === 'Note_on_c' && Number(r[5]) > 0).map((r) => ({ tick: Number(r[1]), velocity: Number(r[5]) }));
+  const bar = 4 * 480;
+  const downbeats = ons.filter((n) => n.tick % bar === 0);
+  const offbeats = ons.filter((n) => n.tick % 960 !== 0); // beats 2 and 4, and what falls between
+  expect(downbeats.length).toBeGreaterThan(0);
+  expect(offbeats.length).toBeGreaterThan(0);
+  for (const d of downbeats) for (const o of offbeats) expect(d.velocity).toBeGreaterThan(o.velocity);
+  const flat = csv(['--no-accents']).filter((r) => r[2] === 'Note_on_c' && Number(r[5]) > 0).map((r) => Number(r[5]));
+  expect(new Set(flat).size).toBe(1);
+  expect(flat.length).toBe(ons.length); // the same notes, only the velocities differ
 });

@@ -16,7 +16,7 @@
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
+  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, performPiece, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
   type KeyChoice, type Meter, type SamplingRun, type Score,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
@@ -40,6 +40,9 @@ interface SampleCliOptions {
   output?: string;
   format?: string;
   json?: boolean;
+  title?: string;
+  program?: number;
+  accents: boolean;
   quiet?: boolean;
 }
 
@@ -121,6 +124,11 @@ const tempo = (text: string): number => {
   if (!(bpm >= MIDI_SLOWEST_BPM && bpm <= 1000)) throw new MusegenError('BAD_ARGUMENT', `tempo must be from ${MIDI_SLOWEST_BPM} BPM (the slowest a MIDI file holds) to 1000 BPM, not ${text}`);
   return bpm;
 };
+const gmProgram = (text: string): number => {
+  const n = wholeNumber(text);
+  if (n < 0 || n > 127) throw new MusegenError('BAD_ARGUMENT', `--program must be a General MIDI program from 0 to 127, not ${n}`);
+  return n;
+};
 const count = (text: string): number => {
   const n = wholeNumber(text);
   if (n < 1) throw new MusegenError('BAD_ARGUMENT', `the number of pieces must be at least 1, not ${n}`);
@@ -146,6 +154,9 @@ export function registerSampleCommand(program: Command): void {
     .option('-o, --output <file>', 'file to write: .mid, .musicxml or .mxl (default, or -: MIDI on stdout)')
     .option('--format <name>', 'midi, musicxml or mxl (default: from the file extension)')
     .option('--json', 'print what was written (files, bars, seed, notes) as JSON on stdout; needs -o')
+    .option('--title <text>', 'the piece\'s title (default: "musegen, seed N"; numbered with -n)')
+    .option('--program <n>', 'General MIDI instrument of the piece, 0–127 (default: the model\'s, or the primer\'s; 0 is a piano)', optionParser(gmProgram))
+    .option('--no-accents', 'every note at one velocity, instead of accents on the strong beats as a player gives them')
     .action(async (opts: SampleCliOptions, cmd: Command) => {
       const { quiet } = cmd.optsWithGlobals<SampleCliOptions>();
       const format = checkedOptions(cmd, () => formatFor(opts.output, opts.format));
@@ -175,7 +186,10 @@ export function registerSampleCommand(program: Command): void {
       const notes: number[] = [];
       try {
         for (let i = 0; i < opts.count; i++) {
-          const score = samplePiece(run, (step) => progress.update(i * run.plan.steps + step));
+          const title = `${opts.title ?? `musegen, seed ${run.seed}`}${opts.count > 1 ? ` (${i + 1} of ${opts.count})` : ''}`;
+          const score = performPiece(samplePiece(run, (step) => progress.update(i * run.plan.steps + step)), {
+            title, accents: opts.accents, ...(opts.program !== undefined ? { program: opts.program } : {}),
+          });
           notes.push(noteCount(score));
           const bytes = writer.write(score);
           if (output) await files.write(numbered(output, i, opts.count), bytes);

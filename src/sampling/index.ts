@@ -11,3 +11,4 @@
 export * from './distribution.js';
 export * from './context.js';
 export * from './sample.js';
+export * from './performance.js';
