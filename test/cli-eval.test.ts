@@ -6,7 +6,7 @@
  * tunes against the demo corpus, and on the corpus against itself (every
  * tune a copy of itself).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BENCHMARKS, benchmarkFile, folderSource, initBackend, loadCorpus, loadGenerator, evaluateLikelihood, MusegenError,
@@ -41,7 +41,8 @@ describe('musegen eval', () => {
     mkdirSync(tmp.join('empty'));
     expectOneLine(musegen(['eval', '--data', FOLK_DEMO, '--split', 'everything'], { cwd: tmp.path }), 2, /unknown split "everything"/);
     expectOneLine(musegen(['eval', '--data', 'empty'], { cwd: tmp.path }), 1, /no music files found/);
-    expectOneLine(musegen(['eval', '--data', FOLK_DEMO, '--split', 'valid'], { cwd: tmp.path }), 1, /no piece in the valid split \(train \d+ · valid 0 · test \d+\): choose another --split, or all/);
+    writeFileSync(tmp.join('one.abc'), 'X:1\nT:One\nM:4/4\nL:1/4\nK:G\nGABc|d4|\n');
+    expectOneLine(musegen(['eval', '--data', 'one.abc', '--split', 'valid'], { cwd: tmp.path }), 1, /no piece in the valid split \(train 1 · valid 0 · test 0\): choose another --split, or all/);
     expectOneLine(musegen(['eval', '-m', 'nowhere', '--data', FOLK_DEMO], { cwd: tmp.path }), 1, /nowhere: no such model folder/);
     expect(() => benchmarkFile({ ...BENCHMARKS[0]!, file: 'nope/none.json' })).toThrow(MusegenError);
     expect(() => benchmarkFile({ ...BENCHMARKS[0]!, file: 'nope/none.json' })).toThrow(/is not here \(looked in .*\): get https:\/\/github.com\/czhuang/);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  EventLayout, LstmGenerator, MelodyEncoder, PianoRollEncoder, TICKS_PER_QUARTER as Q, VoiceStreamEncoder, createPart, createScore,
+  EventLayout, LstmGenerator, corpusStats, MelodyEncoder, PianoRollEncoder, TICKS_PER_QUARTER as Q, VoiceStreamEncoder, createPart, createScore,
   folderSource, initBackend, loadCorpus, parsePitch, readModelFolder, savedCorpusPaths, standardEvaluation, spellMidi, train, type Corpus, type RollLayout, type TrainEvent,
   type TrainOptionsInput,
 } from '../src/index.js';
@@ -104,6 +104,12 @@ describe('training', () => {
   let whole: Awaited<ReturnType<typeof train>>;
   beforeAll(async () => {
     whole = await train(corpus, { evaluation: standardEvaluation, output: tmp.join('whole'), options: tiny });
+  });
+
+  it('trains and validates on the pieces corpus info reports (one split everywhere)', () => {
+    const stats = corpusStats(corpus);
+    expect(stats.training).toEqual({ train: whole.data.pieces.train, valid: whole.data.pieces.valid, unused: whole.data.pieces.unused, validSource: whole.data.validSource });
+    expect(stats.training.validSource).toBe('held-out'); // the demo file marks no valid piece: train holds some out, and says so
   });
 
   it('keeps the tensor count flat across steps', async () => {

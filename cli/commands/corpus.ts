@@ -35,7 +35,7 @@ function render(s: CorpusStats, cacheAsked: boolean): string {
     : '—';
   const summary = table([
     ['files', files],
-    ['pieces', `${count(s.pieces)} (train ${count(s.splits.train)} · valid ${count(s.splits.valid)} · test ${count(s.splits.test)})`],
+    ['pieces', `${count(s.pieces)} (train ${count(s.training.train)} · valid ${count(s.training.valid)}${s.training.validSource === 'held-out' ? ', held out of train' : ''} · test ${count(s.splits.test)}): as musegen train uses them`],
     ['notes', count(s.notes)],
     ['bars', count(s.bars)],
     ['duration', `${count(Math.round(s.durationQuarters))} quarter notes`],

@@ -10,7 +10,7 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  MusegenError, benchmarkFile, benchmarkNamed, bundledModelPath, evaluateLikelihood, folderSource, loadGenerator, publishedComparison,
+  MusegenError, benchmarkFile, benchmarkNamed, bundledModelPath, evaluateLikelihood, folderSource, loadGenerator, publishedComparison, workingSplit,
   type LikelihoodReport, type Split,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
@@ -58,7 +58,7 @@ export function registerEvalCommand(program: Command): void {
     .description('how likely a model finds music it did not train on: NLL per token, note or frame, and frame accuracy')
     .option('-m, --model <dir>', 'model folder (default: the bundled model)')
     .requiredOption('--data <names or paths...>', 'jsb, nottingham (the standard benchmarks), or music files and folders')
-    .addOption(new Option('--split <name>', 'which pieces: train, valid, test (the data\'s own split, or the corpus\'s by file name) or all').argParser(optionParser(splitChoice)).default('test', 'test'))
+    .addOption(new Option('--split <name>', 'which pieces: train, valid, test (as musegen train splits the data: its own split, else by file name, valid held out of train when it has none) or all').argParser(optionParser(splitChoice)).default('test', 'test'))
     .option('--json', 'print JSON instead of a table');
   cacheOptions(command).action(async (_opts: EvalCliOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals<EvalCliOptions>();
@@ -72,9 +72,12 @@ export function registerEvalCommand(program: Command): void {
         return benchmark ? benchmarkFile(benchmark) : d;
       });
       const corpus = await loadCorpusWithProgress(paths, { cache: opts.cache, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), quiet: Boolean(opts.quiet) });
-      const pieces = opts.split === 'all' ? corpus.pieces : corpus.pieces.filter((p) => p.split === opts.split);
+      // the split musegen train uses: valid may be held out of train (as corpus info shows)
+      const working = workingSplit(corpus.pieces);
+      const bySplit = { train: working.train, valid: working.valid, test: corpus.pieces.filter((p) => p.split === 'test'), all: corpus.pieces };
+      const pieces = bySplit[opts.split];
       if (pieces.length === 0) {
-        const held = ['train', 'valid', 'test'].map((s) => `${s} ${count(corpus.pieces.filter((p) => p.split === s).length)}`).join(' · ');
+        const held = (['train', 'valid', 'test'] as const).map((s) => `${s} ${count(bySplit[s].length)}`).join(' · ');
         throw new MusegenError('EMPTY', `no piece in the ${opts.split} split (${held}): choose another --split, or all`, paths.join(', '));
       }
       const bar = createProgress({ label: 'evaluating', total: pieces.length, unit: 'pieces', quiet: Boolean(opts.quiet) });

@@ -12,6 +12,7 @@ import { basename } from 'node:path';
 import { MusegenError } from '../errors.js';
 import type { Split } from '../io/index.js';
 import type { Probability } from '../score/index.js';
+import type { CorpusPiece } from './load.js';
 
 export interface SplitFractions {
   train: Probability;
@@ -47,4 +48,39 @@ export function splitOf(relPath: string, fractions: SplitFractions = DEFAULT_SPL
   if (u < fractions.train) return 'train';
   if (u < fractions.train + fractions.valid) return 'valid';
   return 'test';
+}
+
+/** The fraction of the training pieces held out for validation when a corpus marks none as valid. */
+export const DEFAULT_VALID_FRACTION = 0.1;
+
+/** The pieces a model trains and validates on, the rest, and where the validation pieces come from. */
+export interface WorkingSplit {
+  train: CorpusPiece[];
+  valid: CorpusPiece[];
+  /** 'split': the corpus's own valid pieces; 'held-out': every ~1/fraction-th training piece; 'none': too few pieces. */
+  validSource: 'split' | 'held-out' | 'none';
+  /** Pieces neither trained nor validated on (the test split). */
+  unused: number;
+}
+
+/**
+ * How a corpus is used — the one split `train` trains on and `corpus info`
+ * reports: its 'train' pieces (all pieces when it marks none: a file or two
+ * given alone), validated on its 'valid' ones, else on every ~1/fraction-th
+ * training piece held out (none when there is only one).
+ */
+export function workingSplit(pieces: readonly CorpusPiece[], validFraction = DEFAULT_VALID_FRACTION): WorkingSplit {
+  const marked = pieces.filter((p) => p.split === 'train');
+  const train = marked.length > 0 ? marked : [...pieces];
+  const valid = marked.length > 0 ? pieces.filter((p) => p.split === 'valid') : [];
+  const unused = pieces.length - train.length - valid.length;
+  if (valid.length > 0) return { train, valid, validSource: 'split', unused };
+  if (train.length < 2) return { train, valid, validSource: 'none', unused };
+  const every = Math.max(2, Math.round(1 / validFraction));
+  return {
+    train: train.filter((_, i) => i % every !== every - 1),
+    valid: train.filter((_, i) => i % every === every - 1),
+    validSource: 'held-out',
+    unused,
+  };
 }

@@ -10,6 +10,7 @@ import {
 } from '../score/index.js';
 import type { CacheReport } from './cache.js';
 import type { Corpus } from './load.js';
+import { workingSplit, type WorkingSplit } from './split.js';
 import type { Failure } from './walk.js';
 
 export interface PitchStat {
@@ -22,7 +23,10 @@ export interface CorpusStats {
   paths: string[];
   files: { found: number; read: number; failed: number; ignoredHidden: number; ignoredUnsupported: number };
   pieces: number;
+  /** Pieces by the split the corpus marks (the source's, else by file name). */
   splits: Record<Split, number>;
+  /** How `musegen train` uses them (workingSplit): the same counts, unless it holds validation pieces out of train. */
+  training: { train: number; valid: number; unused: number; validSource: WorkingSplit['validSource'] };
   notes: number;
   bars: number;
   fermatas: number;
@@ -58,6 +62,7 @@ function countOncePerPiece(counts: Map<string, number>, names: Iterable<string>)
 }
 
 export function corpusStats(corpus: Corpus): CorpusStats {
+  const working = workingSplit(corpus.pieces);
   const keys = new Map<string, number>();
   const meters = new Map<string, number>();
   const splits: Record<Split, number> = { train: 0, valid: 0, test: 0 };
@@ -95,6 +100,7 @@ export function corpusStats(corpus: Corpus): CorpusStats {
     },
     pieces: corpus.pieces.length,
     splits,
+    training: { train: working.train.length, valid: working.valid.length, unused: working.unused, validSource: working.validSource },
     notes,
     bars,
     fermatas,

@@ -11,7 +11,7 @@
  * resumed run can check it trains on the same.
  */
 import { createHash } from 'node:crypto';
-import type { Corpus, CorpusPiece } from '../corpus/index.js';
+import { workingSplit, type Corpus, type CorpusPiece } from '../corpus/index.js';
 import { windowOrigins, type AnyEncoder, type Encoded, type PreparedPiece, type SequenceLayout, type WindowStart } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import type { TrainOptions } from './options.js';
@@ -62,27 +62,6 @@ function pieceNamer(corpus: Corpus): (p: CorpusPiece) => string {
   return (p) => (perFile.get(p.file)! > 1 ? `${p.relPath}#${p.index + 1}` : p.relPath);
 }
 
-/**
- * Split the pieces: train on the corpus's 'train' pieces (on all of them when
- * it marks none: a file or two given alone), validate on its 'valid' ones,
- * else on every ~1/fraction-th training piece held out (none when only one).
- */
-function splitPieces(corpus: Corpus, fraction: number): { train: CorpusPiece[]; valid: CorpusPiece[]; source: TrainingData['validSource']; unused: number } {
-  const marked = corpus.pieces.filter((p) => p.split === 'train');
-  const train = marked.length > 0 ? marked : corpus.pieces;
-  const valid = marked.length > 0 ? corpus.pieces.filter((p) => p.split === 'valid') : [];
-  const unused = corpus.pieces.length - train.length - valid.length;
-  if (valid.length > 0) return { train, valid, source: 'split', unused };
-  if (train.length < 2) return { train, valid, source: 'none', unused };
-  const every = Math.max(2, Math.round(1 / fraction));
-  return {
-    train: train.filter((_, i) => i % every !== every - 1),
-    valid: train.filter((_, i) => i % every === every - 1),
-    source: 'held-out',
-    unused,
-  };
-}
-
 function sameArray(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -103,7 +82,7 @@ export function prepareData(
   corpus: Corpus, encoder: AnyEncoder, layout: SequenceLayout, options: TrainOptions,
   onProgress?: (p: PrepareProgress) => void,
 ): TrainingData {
-  const { train: trainPieces, valid: validPieces, source, unused } = splitPieces(corpus, options.validFraction);
+  const { train: trainPieces, valid: validPieces, validSource: source, unused } = workingSplit(corpus.pieces, options.validFraction);
   const warnings: string[] = [];
   const pieceName = pieceNamer(corpus);
   const hash = createHash('sha256').update(JSON.stringify(encoder.spec));

@@ -3,6 +3,7 @@
  * options are plain JSON: they are saved in the model (`hyper.training`) and
  * in its checkpoint, so `resume` continues with exactly the same ones.
  */
+import { DEFAULT_VALID_FRACTION } from '../corpus/index.js';
 import { encoderFromSpec, normalizeSpec, type EncoderSpec, type SemitoneRange } from '../encoding/index.js';
 import { randomSeed, type Seed } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
@@ -46,7 +47,7 @@ export type TrainOptionsInput = Partial<Omit<TrainOptions, 'model' | 'encoder' |
 };
 
 export const TRAIN_DEFAULTS = {
-  seqLen: 64, epochs: 20, batch: 64, learningRate: 1e-3, lrDecay: 0.5, patience: 3, clipNorm: 5, validFraction: 0.1,
+  seqLen: 64, epochs: 20, batch: 64, learningRate: 1e-3, lrDecay: 0.5, patience: 3, clipNorm: 5, validFraction: DEFAULT_VALID_FRACTION,
 } as const;
 
 /** The least learning rate the schedule decays to. */
