@@ -28,5 +28,6 @@ export * from './melody.js';
 export * from './voices.js';
 export * from './from-spec.js';
 export * from './stream.js';
+export * from './cells.js';
 export * from './windows.js';
 export * from './sequences.js';

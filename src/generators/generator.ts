@@ -16,7 +16,7 @@
  * value of the next step's row. A primer is pushed the same way, its logits
  * ignored; each push returns the notes that it finished (incremental decoding).
  */
-import type { AnyEncoder, EncodedEvents, SequenceBatch, StepContext, StreamDecoder, TrackNote } from '../encoding/index.js';
+import type { AnyEncoder, EncodedEvents, SequenceBatch, StepContext, StreamDecoder, TrackNote, VoiceCells } from '../encoding/index.js';
 import type { ModelContents, NamedArrays, Seed } from '../engine/index.js';
 
 /** A Score, as the encoding's decoders make it (generators see scores only through encoding). */
@@ -68,21 +68,24 @@ export interface LeftToRight {
   session(context: StepContext): GenerationSession;
 }
 
-/**
- * A piece of which some cells are known, as event tokens per track
- * ([tracks, steps], the encoder's layout), and which cells to fill.
- */
+/** A piece of which some cells are known, and which cells to fill. */
 export interface InfillRequest {
-  piece: Pick<EncodedEvents, 'tokens' | 'tracks' | 'steps'>;
+  piece: VoiceCells;
   context: StepContext;
-  /** 1 where the cell is unknown, [tracks, steps]. */
+  /** 1 where the cell is unknown (its value in `piece` is ignored), [tracks, steps]. */
   mask: Uint8Array;
 }
 
 /** Filling the unknown cells of a piece (Coconet's task). */
 export interface Infill {
-  /** Probabilities over the vocabulary for every cell, [tracks, steps, vocabulary]; known cells are given back as one-hot. */
-  distributions(request: InfillRequest): Float32Array;
+  /** Voices the model writes, in track order ('soprano', 'alto', …). */
+  readonly voices: readonly string[];
+  /** Lowest MIDI pitch of the alphabet; values per cell are 1 + highest − lowest. */
+  readonly lowest: number;
+  /** Values a cell takes (rest and every pitch). */
+  readonly values: number;
+  /** Probabilities over the values for every cell, [tracks, steps, values]; known cells are given back as one-hot. */
+  distributions(request: InfillRequest, options?: { temperature?: number }): Float32Array;
 }
 
 /** A latent space of pieces (MusicVAE's task). */
