@@ -48,8 +48,27 @@ export interface BatchWindow {
   start: number;
 }
 
+/** What every batch a layout cuts carries: the number of targets its mean loss is over. */
+export interface LayoutBatch {
+  targets: number;
+}
+
+/**
+ * A model's input layout as the trainer and evaluation use it: pieces
+ * prepared once, batches cut from windows of them. Each model kind names its
+ * layout (`ModelKind.layout`); the layouts live here.
+ */
+export interface BatchLayout<B extends LayoutBatch = LayoutBatch> {
+  /** What a position predicts: 'events' (a token), 'roll' (a row of values), 'cells' (every voice cell of a step). */
+  readonly output: string;
+  /** Positions per step. */
+  readonly perStep: number;
+  prepare(e: Encoded): PreparedPiece;
+  batch(windows: readonly BatchWindow[], steps: number): B;
+}
+
 /** A batch as the LSTM model takes it: batch-major, padded positions weighted 0. */
-export interface SequenceBatch {
+export interface SequenceBatch extends LayoutBatch {
   batch: number;
   steps: number;
   /** Events: input classes [batch·steps]; null for rolls. */

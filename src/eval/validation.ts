@@ -4,7 +4,7 @@
  * The trainer scores every epoch with it (validation); evaluation on a
  * benchmark split uses it too.
  */
-import type { PreparedPiece, SequenceLayout, WindowStart } from '../encoding/index.js';
+import type { BatchLayout, LayoutBatch, PreparedPiece, WindowStart } from '../encoding/index.js';
 import type { Trainable } from '../generators/index.js';
 
 export interface WindowsLossOptions {
@@ -18,7 +18,7 @@ export interface WindowsLossOptions {
 
 /** Mean loss per target over the windows; null when there are none. */
 export function windowsLoss(
-  model: Pick<Trainable, 'loss'>, layout: SequenceLayout, pieces: readonly PreparedPiece[], windows: readonly WindowStart[], options: WindowsLossOptions,
+  model: Pick<Trainable<LayoutBatch>, 'loss'>, layout: BatchLayout, pieces: readonly PreparedPiece[], windows: readonly WindowStart[], options: WindowsLossOptions,
 ): number | null {
   let sum = 0;
   let targets = 0;

@@ -16,7 +16,7 @@
  * value of the next step's row. A primer is pushed the same way, its logits
  * ignored; each push returns the notes that it finished (incremental decoding).
  */
-import type { AnyEncoder, EncodedEvents, SequenceBatch, StepContext, StreamDecoder, TrackNote, VoiceCells } from '../encoding/index.js';
+import type { AnyEncoder, EncodedEvents, LayoutBatch, SequenceBatch, StepContext, StreamDecoder, TrackNote, VoiceCells } from '../encoding/index.js';
 import type { ModelContents, NamedArrays, Seed } from '../engine/index.js';
 
 /** A Score, as the encoding's decoders make it (generators see scores only through encoding). */
@@ -105,9 +105,9 @@ export interface LearnStep {
 }
 
 /** What moves a model's weights, batch by batch: Adam over tf.Variables, or counting. */
-export interface Learner {
+export interface Learner<B extends LayoutBatch = SequenceBatch> {
   /** Learn from one batch; its mean loss per target. */
-  step(batch: SequenceBatch, step: LearnStep): number;
+  step(batch: B, step: LearnStep): number;
   /** The step size now; the trainer's schedule lowers it on plateaus. Models that count ignore it. */
   learningRate: number;
   /** The learner's own state (Adam's moments) to checkpoint; empty for none. */
@@ -124,10 +124,10 @@ export interface LearnerOptions {
 }
 
 /** What the trainer needs of a model. */
-export interface Trainable {
+export interface Trainable<B extends LayoutBatch = SequenceBatch> {
   /** Mean loss per target of a batch, learning nothing (validation). */
-  loss(batch: SequenceBatch): number;
-  learner(options: LearnerOptions): Learner;
+  loss(batch: B): number;
+  learner(options: LearnerOptions): Learner<B>;
   /** The current weights by name (copies): the best epoch's are kept with these. */
   weights(): NamedArrays;
   /** The model folder's contents with these weights (default: the current ones). */
@@ -149,7 +149,7 @@ export interface Generator {
   readonly infill?: Infill;
   readonly latent?: Latent;
   /** Present when the generator was made or loaded to train. */
-  readonly trainable?: Trainable;
+  readonly trainable?: Trainable<LayoutBatch>;
   /** Free what the generator holds (tensors). */
   dispose(): void;
 }

@@ -188,6 +188,7 @@ const LSTM_KIND: ModelKind = {
     { name: 'dropout', description: 'dropout after each LSTM layer', type: 'decimal', default: LSTM_DEFAULTS.dropout, min: 0, max: 0.95 },
   ],
   unsupported: () => null,
+  layout: layoutFor,
   create: (encoder, options: KindOptions, init) => LstmGenerator.create(encoder, options as Partial<LstmOptions>, init),
   load: (folder, encoder, init) => LstmGenerator.fromFolder(folder, encoder, init),
   describe(hyper) {

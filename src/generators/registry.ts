@@ -11,7 +11,7 @@
  * with their defaults and limits, so the CLI and the trainer check them
  * without knowing the model.
  */
-import type { AnyEncoder } from '../encoding/index.js';
+import type { AnyEncoder, BatchLayout, LayoutBatch } from '../encoding/index.js';
 import type { ModelFolder, Seed } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
 import type { Generator, Trainable } from './generator.js';
@@ -38,8 +38,10 @@ export interface ModelKind {
   readonly options: readonly KindOption[];
   /** Why this kind cannot model what `encoder` makes (e.g. piano rolls), or null when it can. */
   unsupported(encoder: AnyEncoder): string | null;
+  /** How the trainer and evaluation cut batches for this kind from what `encoder` makes. */
+  layout(encoder: AnyEncoder): BatchLayout;
   /** A new, untrained generator (with `trainable`). Options are complete and checked (`kindOptions`). */
-  create(encoder: AnyEncoder, options: KindOptions, init: { seed: Seed }): Generator & { trainable: Trainable };
+  create(encoder: AnyEncoder, options: KindOptions, init: { seed: Seed }): Generator & { trainable: Trainable<LayoutBatch> };
   /** A generator from a model folder of this kind; with `train`, one that can go on learning. Throws MusegenError('BAD_MODEL'). */
   load(folder: ModelFolder, encoder: AnyEncoder, init: { train: boolean; seed?: Seed }): Generator;
   /** What a saved model is, in a few words ("LSTM 2×256"), from its musegen.json hyper-parameters. */

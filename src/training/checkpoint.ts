@@ -16,6 +16,7 @@ import { encodeModelFolder, readModelFolder, type ModelMetaInput, type NamedArra
 import { folderSource, writeModelFolder } from '../engine/node.js';
 import { MusegenError } from '../errors.js';
 import { generatorOf, type Generator, type Trainable } from '../generators/index.js';
+import type { LayoutBatch } from '../encoding/index.js';
 import type { EpochRecord } from './loss-plot.js';
 import { trainOptions, type TrainOptions } from './options.js';
 
@@ -59,7 +60,7 @@ export function initialState(options: TrainOptions): RunState {
 }
 
 export interface TrainingSnapshot {
-  generator: Generator & { trainable: Trainable };
+  generator: Generator & { trainable: Trainable<LayoutBatch> };
   /** The learner's state (Adam's moments). */
   optimizer: NamedArrays;
   /** The best epoch's weights; null before the first epoch ends (the current weights stand in). */
@@ -74,7 +75,7 @@ export interface TrainingSnapshot {
 
 /** The files of a model folder holding the generator with these weights (and extra arrays beside them). */
 function folderFiles(
-  generator: Generator & { trainable: Trainable }, meta: Pick<ModelMetaInput, 'corpus' | 'metrics'> & { hyper: Record<string, unknown> },
+  generator: Generator & { trainable: Trainable<LayoutBatch> }, meta: Pick<ModelMetaInput, 'corpus' | 'metrics'> & { hyper: Record<string, unknown> },
   weights: NamedArrays | undefined, extra: NamedArrays = new Map(),
 ): Map<string, Uint8Array> {
   const contents = generator.trainable.contents(weights);
@@ -97,7 +98,7 @@ export async function writeSnapshot(dir: string, s: TrainingSnapshot): Promise<v
 }
 
 export interface Resumed {
-  generator: Generator & { trainable: Trainable };
+  generator: Generator & { trainable: Trainable<LayoutBatch> };
   /** For the learner's `restore`. */
   optimizer: NamedArrays;
   best: NamedArrays | null;
@@ -126,7 +127,7 @@ export async function readSnapshot(dir: string): Promise<Resumed> {
     [...folder.weights].filter(([name]) => name.startsWith(OPTIMIZER_PREFIX)).map(([name, a]) => [name.slice(OPTIMIZER_PREFIX.length), a]),
   );
   const best = state.bestEpoch === null ? null : (await readModelFolder(folderSource(dir))).weights;
-  return { generator: generator as Generator & { trainable: Trainable }, optimizer, best, state, options, digest: folder.meta.corpus?.digest ?? '' };
+  return { generator: generator as Generator & { trainable: Trainable<LayoutBatch> }, optimizer, best, state, options, digest: folder.meta.corpus?.digest ?? '' };
 }
 
 /** The corpus paths a run in `dir` started on (to resume without naming them again). */

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { workingSplit, type Corpus, type CorpusPiece } from '../corpus/index.js';
-import { windowOrigins, type AnyEncoder, type Encoded, type PreparedPiece, type SequenceLayout, type WindowStart } from '../encoding/index.js';
+import { windowOrigins, type AnyEncoder, type Encoded, type BatchLayout, type PreparedPiece, type WindowStart } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import type { TrainOptions } from './options.js';
 
@@ -79,7 +79,7 @@ function silentFeatures(encoder: AnyEncoder, pieces: readonly PreparedPiece[]): 
 
 /** Encode and prepare every piece; throws MusegenError('EMPTY') when there is too little to train on. */
 export function prepareData(
-  corpus: Corpus, encoder: AnyEncoder, layout: SequenceLayout, options: TrainOptions,
+  corpus: Corpus, encoder: AnyEncoder, layout: BatchLayout, options: TrainOptions,
   onProgress?: (p: PrepareProgress) => void,
 ): TrainingData {
   const { train: trainPieces, valid: validPieces, validSource: source, unused } = workingSplit(corpus.pieces, options.validFraction);

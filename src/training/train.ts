@@ -22,7 +22,7 @@
  */
 import { join } from 'node:path';
 import type { Corpus } from '../corpus/index.js';
-import { encoderFromSpec, layoutFor, type BatchWindow, type PreparedPiece, type SequenceLayout, type WindowStart } from '../encoding/index.js';
+import { encoderFromSpec, RollLayout, type BatchLayout, type BatchWindow, type LayoutBatch, type PreparedPiece, type WindowStart } from '../encoding/index.js';
 import { createRng, type NamedArrays } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
 import { modelKind, type Generator, type Trainable } from '../generators/index.js';
@@ -56,14 +56,14 @@ export type TrainEvent =
 export interface TrainingEvaluation {
   /** Mean loss per target of the model on the validation windows; null without any. */
   validLoss(
-    model: Pick<Trainable, 'loss'>, layout: SequenceLayout,
+    model: Pick<Trainable<LayoutBatch>, 'loss'>, layout: BatchLayout,
     data: { train: readonly PreparedPiece[]; valid: readonly PreparedPiece[]; validWindows: readonly WindowStart[]; windowLength: number },
     options: { batch: number; length: number; onBatch?: (done: number) => void },
   ): number | null;
   /** A baseline's figure on the same windows (fitted on the training pieces as written), with its name; null for none. */
   baseline(
     data: { train: readonly PreparedPiece[]; valid: readonly PreparedPiece[]; validWindows: readonly WindowStart[]; windowLength: number },
-    layout: SequenceLayout,
+    layout: BatchLayout,
   ): { label: string; value: number } | null;
 }
 
@@ -141,7 +141,7 @@ export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult>
       ?? trainOptions({ ...resumed!.options, epochs: run.epochs ?? resumed!.options.epochs, patience: run.patience ?? resumed!.options.patience });
     const encoder = encoderFromSpec(opts.encoder);
     const kind = modelKind(opts.kind);
-    const layout = layoutFor(encoder);
+    const layout = kind.layout(encoder);
     const data = prepareData(corpus, encoder, layout, opts, (p) => emit({ type: 'encoding', ...p }));
     if (resumed && resumed.digest !== data.digest) {
       throw new MusegenError('BAD_ARGUMENT', 'the corpus (or its encoding) differs from the one this run started on; resume needs the same files', run.output);
@@ -168,7 +168,7 @@ export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult>
 }
 
 /** Epochs a run takes at most: the options', or fewer for a model that learns all in fewer passes. */
-function epochLimit(options: TrainOptions, trainable?: Trainable): number {
+function epochLimit(options: TrainOptions, trainable?: Trainable<LayoutBatch>): number {
   return Math.min(options.epochs, trainable?.passes ?? Infinity);
 }
 
@@ -178,7 +178,7 @@ function evaluationData(data: TrainingData): Parameters<TrainingEvaluation['base
 }
 
 async function loop(
-  run: TrainRun, options: TrainOptions, generator: Generator & { trainable: Trainable }, layout: SequenceLayout, data: TrainingData, state: RunState,
+  run: TrainRun, options: TrainOptions, generator: Generator & { trainable: Trainable<LayoutBatch> }, layout: BatchLayout, data: TrainingData, state: RunState,
   learnerState: NamedArrays | null, bestAtStart: NamedArrays | null, baselineLabel: string | null, emit: (e: TrainEvent) => void,
 ): Promise<TrainResult> {
   const { trainable } = generator;
@@ -281,12 +281,12 @@ async function loop(
 }
 
 /** Values per frame of a roll layout (its loss is their mean); null for event layouts. */
-function frameWidth(layout: SequenceLayout): number | null {
-  return layout.output === 'roll' ? layout.width : null;
+function frameWidth(layout: BatchLayout): number | null {
+  return layout instanceof RollLayout ? layout.width : null;
 }
 
 /** musegen.json metrics of the model in the folder (the best epoch's). */
-function modelMetrics(state: RunState, data: TrainingData, options: TrainOptions, layout: SequenceLayout): Record<string, unknown> {
+function modelMetrics(state: RunState, data: TrainingData, options: TrainOptions, layout: BatchLayout): Record<string, unknown> {
   const bestRecord = state.history.find((h) => h.epoch === state.bestEpoch);
   const width = frameWidth(layout);
   return {
