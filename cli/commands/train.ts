@@ -29,7 +29,7 @@ const WARNINGS_SHOWN = 5;
 
 interface TrainCliOptions {
   output: string;
-  encoding: string;
+  encoding?: string;
   features: string[];
   stepsPerQuarter?: number;
   range?: [number, number];
@@ -130,7 +130,7 @@ export function registerTrainCommand(program: Command): void {
     .description('train a generator (an LSTM, or an n-gram baseline) on files and folders of music')
     .argument('[paths...]', 'music files and folders (with --resume: default, the paths it started on)')
     .addOption(new Option('-o, --output <dir>', 'model folder to write').argParser(optionParser(folderName)).default(DEFAULT_OUTPUT, DEFAULT_OUTPUT))
-    .addOption(new Option('--encoding <name>', `${ENCODING_CHOICES.join(' | ')}`).argParser(optionParser(parseEncodingChoice)).default('melody', 'melody'))
+    .addOption(new Option('--encoding <name>', `${ENCODING_CHOICES.join(' | ')} (default: the model kind's own — melody for lstm and ngram, per-voice pianoroll for conv)`).argParser(optionParser(parseEncodingChoice)))
     .addOption(new Option('--features <list>', 'feature channels, comma-separated: beat, fermata, key, spelling, chord, melody, or none').argParser(optionParser(parseFeatureList)).default(['beat'], 'beat'))
     .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
     .option('--range <low..high>', 'pitches kept, e.g. C3..C7 or 48..96 (default: the encoding\'s)', optionParser(parsePitchRange))
@@ -172,7 +172,7 @@ export function registerTrainCommand(program: Command): void {
         encoder: encoderSpecFor({
           encoding: opts.encoding, features: opts.features, stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
           ...(given('onsets') ? { onsets: opts.onsets } : {}),
-        }),
+        }, modelKind(opts.kind).encoder),
         kind: opts.kind,
         model: Object.fromEntries(modelKinds().flatMap((k) => k.options).filter((o) => given(o.name)).map((o) => [o.name, (opts as unknown as Record<string, number>)[o.name]])),
         seqLen: opts.seqLen, ...(opts.hop !== undefined ? { hop: opts.hop } : {}), epochs: opts.epochs, batch: opts.batch,

@@ -20,6 +20,8 @@ import { MusegenError } from '../errors.js';
 import type { Pitch, Score } from '../score/index.js';
 import { lastAtOrBefore } from './context.js';
 import type { AnyEncoder } from './from-spec.js';
+import { cellsOfRoll } from './cells.js';
+import type { PianoRollEncoder } from './pianoroll.js';
 import type { StreamDecoder, TrackNote } from './stream.js';
 import type { Encoded, EncodedEvents, EncodedRoll, StepContext } from './types.js';
 import { FIRST_PITCH_TOKEN, REST, type EventVocabulary } from './vocabulary.js';
@@ -28,7 +30,7 @@ import { FIRST_PITCH_TOKEN, REST, type EventVocabulary } from './vocabulary.js';
 export interface PreparedPiece {
   /** Positions (events: steps × tracks; roll: steps). */
   length: number;
-  /** Events: the interleaved tokens [length]; null for rolls. */
+  /** Events: the interleaved tokens [length]; cells: the cell values [steps, tracks]; null for rolls. */
   tokens: Int32Array | null;
   /** Roll: [steps, width]; null for events. */
   roll: Float32Array | null;
@@ -96,7 +98,11 @@ export interface LayoutSizes {
 }
 
 /** Saved in musegen.json (`hyper.sequence`): a model trained under another scheme is refused. */
-export const SEQUENCE_SCHEMES = { events: 'events/previous-token+next-features/1', roll: 'roll/previous-row+next-features/1' } as const;
+export const SEQUENCE_SCHEMES = {
+  events: 'events/previous-token+next-features/1',
+  roll: 'roll/previous-row+next-features/1',
+  cells: 'cells/voice-planes+masks+features/1',
+} as const;
 
 abstract class BaseLayout {
   /** Where the spelling feature's columns sit in a feature row, if the encoder has it. */
@@ -236,6 +242,64 @@ export class RollLayout extends BaseLayout {
     if (previous) out.set(previous);
     out.set(featureRow, this.width);
     if (!previous) out[this.width + this.featureWidth] = 1;
+    return out;
+  }
+}
+
+/** A batch of voice-cell windows, as a model that fills cells takes it (Coconet). */
+export interface CellBatch extends LayoutBatch {
+  batch: number;
+  steps: number;
+  tracks: number;
+  /** Cell values per window, [batch, tracks, steps] (see cells.ts); 0 on padded steps. */
+  cells: Int32Array;
+  /** Feature rows per window, [batch, steps, featureWidth]. */
+  features: Float32Array;
+  featureWidth: number;
+  /** 1 for a real step, 0 for padding, [batch, steps]. */
+  real: Uint8Array;
+}
+
+/**
+ * Voice cells (a per-voice piano roll without onsets): every cell of a step
+ * at once, which cells are predicted being the model's choice (Coconet's
+ * random masks). A prepared piece's `tokens` hold its cells step-major
+ * [steps, tracks].
+ */
+export class CellLayout extends BaseLayout {
+  readonly output = 'cells' as const;
+  readonly perStep = 1;
+  readonly tracks: number;
+
+  constructor(private readonly rollEncoder: PianoRollEncoder) {
+    super(rollEncoder as unknown as AnyEncoder);
+    this.tracks = rollEncoder.tracks;
+  }
+
+  prepare(e: Encoded): PreparedPiece {
+    const { cells, steps, tracks } = cellsOfRoll(this.rollEncoder, (e as EncodedRoll).roll);
+    const stepMajor = new Int32Array(steps * tracks);
+    for (let t = 0; t < tracks; t++) for (let s = 0; s < steps; s++) stepMajor[s * tracks + t] = cells[t * steps + s]!;
+    return { length: steps, tokens: stepMajor, roll: null, cond: this.condRows(e) };
+  }
+
+  batch(windows: readonly BatchWindow[], steps: number): CellBatch {
+    const { tracks, featureWidth: fw } = this;
+    const n = windows.length;
+    const out: CellBatch = {
+      batch: n, steps, tracks, featureWidth: fw, targets: 0,
+      cells: new Int32Array(n * tracks * steps), features: new Float32Array(n * steps * fw), real: new Uint8Array(n * steps),
+    };
+    windows.forEach(({ piece, start }, b) => {
+      const end = Math.min(steps, piece.length - start);
+      for (let i = 0; i < end; i++) {
+        const s = start + i;
+        for (let t = 0; t < tracks; t++) out.cells[(b * tracks + t) * steps + i] = piece.tokens![s * tracks + t]!;
+        out.features.set(piece.cond.subarray(s * fw, (s + 1) * fw), (b * steps + i) * fw);
+        out.real[b * steps + i] = 1;
+      }
+      out.targets += end * tracks;
+    });
     return out;
   }
 }

@@ -17,7 +17,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SEQUENCE_SCHEMES, layoutFor, type AnyEncoder, type SequenceBatch, type SequenceLayout, type StepContext } from '../encoding/index.js';
-import { Trainer, type ModelFolder, type NamedArrays, type Seed } from '../engine/index.js';
+import type { ModelFolder, NamedArrays, Seed } from '../engine/index.js';
+import { adamLearner } from './adam-learner.js';
 import { MusegenError, errorMessage } from '../errors.js';
 import type { GenerationSession, Generator, LearnStep, Learner, LearnerOptions, LeftToRight, Trainable } from './generator.js';
 import { kerasTopology, readLstmFolder } from './lstm-folder.js';
@@ -132,41 +133,14 @@ class LstmTraining implements Trainable {
   }
 
   learner(options: LearnerOptions): Learner {
-    const trainer = new Trainer(this.model.variables, options);
     const model = this.model;
-    const lossTensor = (batch: SequenceBatch): tf.Scalar => this.lossTensor(batch, true);
-    return {
-      step(batch: SequenceBatch, step: LearnStep): number {
+    return adamLearner({
+      variables: model.variables,
+      loss: (batch: SequenceBatch, step: LearnStep) => {
         model.setDropoutSeed(step.seed);
-        return trainer.step(() => lossTensor(batch)).loss;
+        return this.lossTensor(batch, true);
       },
-      get learningRate() {
-        return trainer.learningRate;
-      },
-      set learningRate(value: number) {
-        trainer.learningRate = value;
-      },
-      async state(): Promise<NamedArrays> {
-        const tensors = await trainer.getState();
-        const out: NamedArrays = new Map(tensors.map(({ name, tensor }) => [name, { shape: tensor.shape, values: tensor.dataSync() as Float32Array | Int32Array }]));
-        tf.dispose(tensors.map((t) => t.tensor));
-        return out;
-      },
-      async restore(state: NamedArrays): Promise<void> {
-        const names = ['iterations', ...['m', 'v'].flatMap((k) => model.variables.map((_, i) => `${k}/${i}`))];
-        const tensors = names.map((name) => {
-          const stored = state.get(name);
-          if (!stored) throw new MusegenError('BAD_MODEL', `the checkpoint lacks the optimizer's ${name}`);
-          return { name, tensor: tf.tensor(stored.values, stored.shape) };
-        });
-        try {
-          await trainer.setState(tensors);
-        } finally {
-          tf.dispose(tensors.map((t) => t.tensor));
-        }
-      },
-      dispose: () => trainer.dispose(),
-    };
+    }, options);
   }
 
   weights(): NamedArrays {
@@ -187,6 +161,7 @@ const LSTM_KIND: ModelKind = {
     { name: 'layers', description: 'LSTM layers', type: 'whole', default: LSTM_DEFAULTS.layers, min: 1, max: 16 },
     { name: 'dropout', description: 'dropout after each LSTM layer', type: 'decimal', default: LSTM_DEFAULTS.dropout, min: 0, max: 0.95 },
   ],
+  encoder: { encoding: 'melody' },
   unsupported: () => null,
   layout: layoutFor,
   create: (encoder, options: KindOptions, init) => LstmGenerator.create(encoder, options as Partial<LstmOptions>, init),

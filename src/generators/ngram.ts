@@ -157,6 +157,7 @@ const NGRAM_KIND: ModelKind = {
     { name: 'order', description: 'tokens per n-gram (context + 1): 3 is a trigram', type: 'whole', default: 3, min: 1, max: 12 },
     { name: 'lambda', description: 'weight of each longer context against the shorter ones', type: 'decimal', default: 0.7, min: 0, max: 1, minExclusive: true },
   ],
+  encoder: { encoding: 'melody' },
   layout: layoutFor,
   unsupported: (encoder) => (layoutFor(encoder).output === 'roll' ? 'n-gram models predict event tokens, not piano-roll rows: choose --encoding melody or voices, or --kind lstm' : null),
   create: (encoder, options: KindOptions) => NgramGenerator.create(encoder, options),

@@ -36,6 +36,8 @@ export interface ModelKind {
   /** One line for --help and doctor. */
   readonly description: string;
   readonly options: readonly KindOption[];
+  /** The encoder spec (as encoderFromSpec takes it) a model of this kind starts from when none is chosen. */
+  readonly encoder: Readonly<Record<string, unknown>>;
   /** Why this kind cannot model what `encoder` makes (e.g. piano rolls), or null when it can. */
   unsupported(encoder: AnyEncoder): string | null;
   /** How the trainer and evaluation cut batches for this kind from what `encoder` makes. */

@@ -90,7 +90,7 @@ function advancing<C, Kind extends object>(
 }
 
 /** Refuse a model whose musegen.json names another sequence layout than this musegen's for its encoder. */
-export function checkSequence(hyper: Record<string, unknown>, layout: SequenceLayout, where: string): void {
+export function checkSequence(hyper: Record<string, unknown>, layout: { output: keyof typeof SEQUENCE_SCHEMES }, where: string): void {
   const scheme = SEQUENCE_SCHEMES[layout.output];
   if (hyper.sequence !== scheme) {
     throw new MusegenError('INCOMPATIBLE_MODEL', `trained on sequences '${String(hyper.sequence)}'; this musegen reads '${scheme}' — retrain or upgrade`, where);

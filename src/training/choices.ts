@@ -12,7 +12,8 @@ export const ENCODING_CHOICES = ['melody', 'melody-spelled', 'voices', 'pianorol
 export type EncodingChoice = (typeof ENCODING_CHOICES)[number];
 
 export interface EncoderChoice {
-  encoding: string;
+  /** Absent: the base spec's (a model kind's own encoder). */
+  encoding?: string;
   features?: string[];
   stepsPerQuarter?: Steps;
   range?: [Midi, Midi];
@@ -30,13 +31,18 @@ export function parseEncodingChoice(text: string): EncodingChoice {
   return text as EncodingChoice;
 }
 
-/** The encoder spec of a user's choices; throws MusegenError('BAD_ARGUMENT') naming an unknown encoding or feature. */
-export function encoderSpecFor(choice: EncoderChoice): EncoderSpec {
-  const name = parseEncodingChoice(choice.encoding);
-  const encoding = name === 'melody-spelled' ? 'melody' : name;
+/**
+ * The encoder spec of a user's choices over `base` (the model kind's own
+ * encoder, used whole when no --encoding is chosen); throws
+ * MusegenError('BAD_ARGUMENT') naming an unknown encoding or feature.
+ */
+export function encoderSpecFor(choice: EncoderChoice, base: Readonly<Record<string, unknown>> = { encoding: 'melody' }): EncoderSpec {
+  const name = choice.encoding === undefined ? null : parseEncodingChoice(choice.encoding);
+  const encoding = name === null ? String(base.encoding) : name === 'melody-spelled' ? 'melody' : name;
   return normalizeSpec({
+    ...(name === null ? base : {}),
     encoding,
-    ...(name.startsWith('melody') ? { spelled: name === 'melody-spelled' } : {}),
+    ...(name?.startsWith('melody') ? { spelled: name === 'melody-spelled' } : {}),
     ...(choice.part !== undefined && encoding === 'melody' ? { part: choice.part } : {}),
     ...(choice.features ? { features: choice.features } : {}),
     ...(choice.stepsPerQuarter !== undefined ? { stepsPerQuarter: choice.stepsPerQuarter } : {}),

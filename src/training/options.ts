@@ -67,8 +67,8 @@ function within(x: number, what: string, low: number, high: number): number {
 
 /** Fill in the defaults and check every option; throws MusegenError('BAD_ARGUMENT') naming the option. */
 export function trainOptions(input: TrainOptionsInput = {}): TrainOptions {
-  const encoder = normalizeSpec(input.encoder ?? { encoding: 'melody' });
   const kind = modelKind(input.kind ?? modelKinds()[0]!.name);
+  const encoder = normalizeSpec(input.encoder ?? kind.encoder);
   const model = kindOptions(kind, input.model ?? (input as { lstm?: Record<string, number> }).lstm); // runs saved before kinds held `lstm`
   const unsupported = kind.unsupported(encoderFromSpec(encoder));
   if (unsupported) throw bad(unsupported);
