@@ -2,7 +2,10 @@
  * eval — how good a model is, in numbers: its loss on held-out windows
  * (validation.ts) and the n-gram baseline beside it (baseline.ts), bundled
  * as the evaluation a training run is given (standard.ts). The evaluation
- * issue adds benchmark likelihoods, music statistics and copy detection here.
+ * issue adds benchmark likelihoods, music statistics and copy detection here;
+ * the harmoniser's measures over voice cells sit beside them: voice leading
+ * (voice-leading.ts) and Coconet's likelihood protocols for any Infill model
+ * (infill-likelihood.ts).
  *
  *   pieces + windows ─ layout batches ─ model.loss ─► mean NLL per target
  *   training pieces ─ n-gram counts ─► baseline NLL on the same windows
@@ -18,3 +21,5 @@ export * from './features.js';
 export * from './compare.js';
 export * from './copies.js';
 export * from './stats.js';
+export * from './voice-leading.js';
+export * from './infill-likelihood.js';
