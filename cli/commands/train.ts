@@ -137,10 +137,18 @@ export function registerTrainCommand(program: Command): void {
     .option('--no-onsets', 'pianoroll: no onset channel (the benchmarks\' 88-key rolls have none)')
     .option('--part <n|top|merged>', 'melody: the part whose top voice is the melody — an index, merged, or top: the part named soprano/melody/tune/lead/vocal, else the highest (default top)', optionParser(partChoice))
     .addOption(new Option('--kind <name>', `model kind: ${modelKinds().map((k) => `${k.name} (${k.description})`).join('; ')}`).argParser(optionParser((t) => modelKind(t).name)).default(modelKinds()[0]!.name, modelKinds()[0]!.name));
+  // one flag per option name; kinds that share a name (--units) share the flag, each kind's meaning listed
+  const flags = new Map<string, { type: 'whole' | 'decimal'; help: string[] }>();
   for (const kind of modelKinds()) {
     for (const o of kind.options) {
-      command.option(`--${o.name} <${o.type === 'whole' ? 'n' : 'x'}>`, `${kind.name}: ${o.description} (default: ${o.default})`, optionParser(o.type === 'whole' ? wholeNumber : decimal));
+      const flag = flags.get(o.name) ?? { type: o.type, help: [] };
+      flag.help.push(`${kind.name}: ${o.description} (default: ${o.default})`);
+      if (o.type === 'decimal') flag.type = 'decimal';
+      flags.set(o.name, flag);
     }
+  }
+  for (const [name, { type, help }] of flags) {
+    command.option(`--${name} <${type === 'whole' ? 'n' : 'x'}>`, help.join('; '), optionParser(type === 'whole' ? wholeNumber : decimal));
   }
   command
     .option('--seq-len <steps>', 'steps per training sequence', optionParser(wholeNumber), TRAIN_DEFAULTS.seqLen)
@@ -174,7 +182,7 @@ export function registerTrainCommand(program: Command): void {
           ...(given('onsets') ? { onsets: opts.onsets } : {}),
         }, modelKind(opts.kind).encoder),
         kind: opts.kind,
-        model: Object.fromEntries(modelKinds().flatMap((k) => k.options).filter((o) => given(o.name)).map((o) => [o.name, (opts as unknown as Record<string, number>)[o.name]])),
+        model: Object.fromEntries([...new Set(modelKinds().flatMap((k) => k.options.map((o) => o.name)))].filter(given).map((name) => [name, (opts as unknown as Record<string, number>)[name]])),
         seqLen: opts.seqLen, ...(opts.hop !== undefined ? { hop: opts.hop } : {}), epochs: opts.epochs, batch: opts.batch,
         learningRate: opts.lr, lrDecay: opts.lrDecay, patience: opts.patience, clipNorm: opts.clipNorm, transpose: opts.transpose,
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),

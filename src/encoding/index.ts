@@ -31,3 +31,6 @@ export * from './stream.js';
 export * from './cells.js';
 export * from './windows.js';
 export * from './sequences.js';
+export * from './chord-vocabulary.js';
+export * from './chord-layout.js';
+export { melodyPart } from './tracks.js';

@@ -43,7 +43,7 @@ export function packageRoot(): string | null {
   return found?.root ?? null;
 }
 
-/** The folder of the model the package ships (models/default under the package root; it may be absent). */
-export function bundledModelPath(): string {
-  return join(packageRoot() ?? process.cwd(), 'models', 'default');
+/** The folder of a model the package ships: models/<name> under the package root (default: the melody model); it may be absent. */
+export function bundledModelPath(name = 'default'): string {
+  return join(packageRoot() ?? process.cwd(), 'models', name);
 }

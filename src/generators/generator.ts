@@ -6,6 +6,7 @@
  *   ├ leftToRight       session(context): logits() ─► sampler picks ─► push(choice) ─► …   LSTM, n-gram
  *   ├ infill            a partly known piece + a mask ─► distributions for the unknown cells (Gibbs, accompaniment)
  *   ├ latent            encode(piece) ─► z;  decode(z) ─► piece
+ *   ├ chords            a whole melody ─► per beat: logits over chord classes ─► choice ─► …   (chord accompaniment)
  *   └ trainable         loss on a batch · a learner · weights to save and restore   (what the trainer needs)
  *
  * A capability is an object the generator holds or lacks: callers ask
@@ -16,7 +17,7 @@
  * value of the next step's row. A primer is pushed the same way, its logits
  * ignored; each push returns the notes that it finished (incremental decoding).
  */
-import type { AnyEncoder, EncodedEvents, LayoutBatch, SequenceBatch, StepContext, StreamDecoder, TrackNote, VoiceCells } from '../encoding/index.js';
+import type { AnyEncoder, ChordSlot, EncodedEvents, LayoutBatch, SequenceBatch, StepContext, StreamDecoder, TrackNote, VoiceCells } from '../encoding/index.js';
 import type { ModelContents, NamedArrays, Seed } from '../engine/index.js';
 
 /** A Score, as the encoding's decoders make it (generators see scores only through encoding). */
@@ -98,6 +99,26 @@ export interface Latent {
   decode(z: Float32Array, context: StepContext, options?: { temperature?: number; seed?: Seed }): Int32Array;
 }
 
+/** Choosing chords for a melody, one beat (slot) after another, the melody read whole first. */
+export interface ChordSession {
+  /** The melody's beats, each to get a chord. */
+  readonly slots: readonly ChordSlot[];
+  /** The slot whose chord comes next. */
+  readonly position: number;
+  /** Logits over the chord classes for slot `position`, given the chords pushed so far. */
+  logits(): Float32Array;
+  /** The chord class chosen for slot `position`. */
+  push(chordClass: number): void;
+}
+
+/** Chords under a whole melody, one per beat (the chord accompaniment model's task). */
+export interface ChordWriter {
+  /** Chord classes a slot takes (encoding's chord vocabulary: 0 is no chord). */
+  readonly classes: number;
+  /** Start over a melody encoded by the generator's encoder (its context holds meter and key). */
+  session(melody: EncodedEvents): ChordSession;
+}
+
 /** What a learner is told at each step. */
 export interface LearnStep {
   /** Seeds what is random in this step (dropout masks), so a resumed run repeats it. */
@@ -148,6 +169,7 @@ export interface Generator {
   readonly leftToRight?: LeftToRight;
   readonly infill?: Infill;
   readonly latent?: Latent;
+  readonly chords?: ChordWriter;
   /** Present when the generator was made or loaded to train. */
   readonly trainable?: Trainable<LayoutBatch>;
   /** Free what the generator holds (tensors). */

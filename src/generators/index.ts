@@ -22,3 +22,5 @@ export * from './lstm.js';
 export * from './markov.js';
 export * from './ngram.js';
 export * from './load.js';
+export * from './chords-model.js';
+export * from './chords.js';

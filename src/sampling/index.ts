@@ -12,3 +12,6 @@ export * from './distribution.js';
 export * from './context.js';
 export * from './sample.js';
 export * from './performance.js';
+export * from './chords.js';
+export * from './comping.js';
+export * from './accompany.js';
