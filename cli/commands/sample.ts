@@ -13,7 +13,7 @@
  * leaves the set that was there before. stdout gets every byte or an error.
  * Progress goes to stderr.
  */
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
 import {
   DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, performPiece, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
@@ -22,6 +22,7 @@ import {
 import { startBackend } from '../backend.js';
 import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
 import { createProgress } from '../progress.js';
+import { STDOUT, formatFor, outputFile } from '../score-output.js';
 import { writeStdout } from '../stdout.js';
 
 interface SampleCliOptions {
@@ -46,20 +47,6 @@ interface SampleCliOptions {
   quiet?: boolean;
 }
 
-/** `-o -`: standard output. */
-const STDOUT = '-';
-
-const FORMAT_OF_EXTENSION: Record<string, string> = { '.mid': 'midi', '.midi': 'midi', '.musicxml': 'musicxml', '.xml': 'musicxml', '.mxl': 'mxl' };
-
-function formatFor(output: string | undefined, format: string | undefined): string {
-  if (format) return writerNamed(format).name; // refuses unknown names, listing the known
-  if (!output || output === STDOUT) return 'midi';
-  const ext = extname(output).toLowerCase();
-  const name = FORMAT_OF_EXTENSION[ext];
-  if (!name) throw new MusegenError('BAD_ARGUMENT', `cannot tell the format from "${ext || basename(output)}": name the file .mid, .musicxml or .mxl, or give --format midi|musicxml|mxl`, output);
-  return name;
-}
-
 /** out.mid → out-1.mid … out-9.mid, or out-01.mid … out-12.mid: numbered so that the names sort. */
 function numbered(output: string, i: number, count: number): string {
   if (count === 1) return output;
@@ -69,13 +56,10 @@ function numbered(output: string, i: number, count: number): string {
 
 /** The options that only make sense together, checked before any work: a usage error (exit 2) otherwise. */
 function checkOutput(opts: SampleCliOptions, format: string): string | undefined {
-  const output = opts.output === STDOUT ? undefined : opts.output;
-  if (!output) {
-    if (opts.count > 1) throw new MusegenError('BAD_ARGUMENT', `-n ${opts.count} writes ${opts.count} files: name them with -o (e.g. -o tune.mid gives tune-1.mid …)`);
-    if (opts.json) throw new MusegenError('BAD_ARGUMENT', '--json prints what was written on stdout, so the music needs a file: give -o');
-    if (process.stdout.isTTY && format !== 'musicxml') throw new MusegenError('BAD_ARGUMENT', `refusing to write ${format === 'midi' ? 'MIDI' : 'a zip archive'} to a terminal; redirect (> out.mid) or use -o`);
+  if ((!opts.output || opts.output === STDOUT) && opts.count > 1) {
+    throw new MusegenError('BAD_ARGUMENT', `-n ${opts.count} writes ${opts.count} files: name them with -o (e.g. -o tune.mid gives tune-1.mid …)`);
   }
-  return output;
+  return outputFile(opts, format);
 }
 
 /** Steps between two progress updates. */

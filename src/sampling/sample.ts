@@ -20,6 +20,7 @@ import { MusegenError } from '../errors.js';
 import type { Generator, LeftToRight } from '../generators/index.js';
 import type { Score, Steps } from '../score/index.js';
 import { planPiece, type PieceShape, type PiecePlan } from './context.js';
+import { gibbsPiece } from './gibbs-piece.js';
 import { checkSamplingOptions, drawIndex, drawRow, eventDistribution, type SamplingOptions } from './distribution.js';
 
 export interface SampleOptions extends Partial<SamplingOptions>, Partial<PieceShape> {
@@ -66,14 +67,14 @@ export interface SamplingRun {
 export function startSampling(generator: Generator, options: Omit<SampleOptions, 'count' | 'onNotes'> = {}): SamplingRun {
   const sampling = checkSamplingOptions(options);
   const model = generator.leftToRight;
-  if (!model) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model does not generate left to right, so it cannot sample a piece this way`);
-  if (layoutFor(generator.encoder).output === 'roll' && (sampling.topK !== null || sampling.topP !== null)) {
-    throw new MusegenError('BAD_ARGUMENT', 'top-k and top-p choose among tokens; this model makes piano rolls (use the temperature alone)');
+  if (!model && !generator.infill) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model neither generates left to right nor fills in music, so it cannot sample a piece`);
+  if ((!model || layoutFor(generator.encoder).output === 'roll') && (sampling.topK !== null || sampling.topP !== null)) {
+    throw new MusegenError('BAD_ARGUMENT', `top-k and top-p choose among tokens; this model ${model ? 'makes piano rolls' : 'fills cells by Gibbs sampling'} (use the temperature alone)`);
   }
   const plan = planPiece(generator.encoder, { ...options, bars: options.bars ?? SAMPLE_DEFAULTS.bars }, options.primer);
   const seed = options.seed ?? randomSeed();
   const rng = createRng(seed);
-  return { seed, plan, piece: () => stepPiece(model, plan, sampling, rng.fork()) };
+  return { seed, plan, piece: () => (model ? stepPiece(model, plan, sampling, rng.fork()) : gibbsPiece(generator, plan, sampling.temperature, rng.fork())) };
 }
 
 /** Generate `count` pieces. Throws MusegenError('BAD_ARGUMENT') for options that make no sense. */

@@ -21,3 +21,4 @@ export * from './slice.js';
 export * from './key.js';
 export * from './chord-symbol.js';
 export * from './limits.js';
+export * from './top-line.js';
