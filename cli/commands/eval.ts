@@ -10,8 +10,8 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  MusegenError, benchmarkFile, benchmarkNamed, bundledModelPath, evaluateLikelihood, folderSource, loadGenerator, publishedComparison, workingSplit,
-  type LikelihoodReport, type Split,
+  MusegenError, benchmarkFile, chordAccuracy, benchmarkNamed, bundledModelPath, evaluateLikelihood, folderSource, loadGenerator, publishedComparison, workingSplit,
+  type ChordAccuracyReport, type LikelihoodReport, type Split,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
@@ -52,6 +52,21 @@ function render(r: LikelihoodReport & { model: string; data: string; split: stri
   return table(rows);
 }
 
+const percent = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+function renderChords(r: ChordAccuracyReport & { model: string; data: string; split: string }): string {
+  const line = (f: { accuracy: number; rootAccuracy: number; chordTones: number }): string =>
+    `chord ${percent(f.accuracy)} · root ${percent(f.rootAccuracy)} · chord tones ${percent(f.chordTones)}`;
+  return table([
+    ['model', r.model],
+    ['data', `${r.data} (${r.split}: ${count(r.pieces)} tunes with chords, ${count(r.beats)} beats, ${count(r.strongBeatNotes)} strong-beat notes)`],
+    ['model (likeliest chords)', line(r.chordModel)],
+    ['baseline: key\'s chord', line(r.keyBaseline)],
+    ['baseline: melody\'s chord', line(r.melodyBaseline)],
+    ['real chords', `chord tones ${percent(r.real.chordTones)}`],
+  ]);
+}
+
 export function registerEvalCommand(program: Command): void {
   const command = program
     .command('eval')
@@ -66,7 +81,7 @@ export function registerEvalCommand(program: Command): void {
     const modelDir = opts.model ?? bundledModelPath();
     const { generator } = await loadGenerator(folderSource(modelDir));
     try {
-      if (!generator.leftToRight) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model does not generate left to right; eval scores left-to-right models`, modelDir);
+      if (!generator.leftToRight && !generator.chords) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model does not generate left to right; eval scores left-to-right models and chord models`, modelDir);
       const paths = opts.data.map((d) => {
         const benchmark = benchmarkNamed(d);
         return benchmark ? benchmarkFile(benchmark) : d;
@@ -81,7 +96,15 @@ export function registerEvalCommand(program: Command): void {
         throw new MusegenError('EMPTY', `no piece in the ${opts.split} split (${held}): choose another --split, or all`, paths.join(', '));
       }
       const bar = createProgress({ label: 'evaluating', total: pieces.length, unit: 'pieces', quiet: Boolean(opts.quiet) });
-      const report = evaluateLikelihood(generator.leftToRight, generator.encoder, pieces.map((p) => p.score), { onPiece: (done) => bar.update(done) });
+      if (generator.chords) {
+        // chord models: chords per beat against the tunes' own, beside the baselines fitted on the training split
+        const report = chordAccuracy(generator, pieces.map((p) => p.score), working.train.map((p) => p.score), { onPiece: (done) => bar.update(done) });
+        bar.finish();
+        const result = { model: modelDir, data: paths.join(', '), split: opts.split, kind: generator.kind, ...report };
+        process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderChords(result));
+        return;
+      }
+      const report = evaluateLikelihood(generator.leftToRight!, generator.encoder, pieces.map((p) => p.score), { onPiece: (done) => bar.update(done) });
       bar.finish();
       const result = { model: modelDir, data: paths.join(', '), split: opts.split, kind: generator.kind, comparable: publishedComparison(generator.encoder, paths), ...report };
       process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : render(result));

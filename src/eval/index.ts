@@ -23,3 +23,4 @@ export * from './copies.js';
 export * from './stats.js';
 export * from './voice-leading.js';
 export * from './infill-likelihood.js';
+export * from './chord-accuracy.js';

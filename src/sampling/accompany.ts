@@ -16,7 +16,7 @@
 import { melodyPart } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import type { Generator } from '../generators/index.js';
-import { createScore, lastNoteEnd, midiOf, type Note, type Part, type Score } from '../score/index.js';
+import { createScore, lastNoteEnd, topLine, type Part, type Score } from '../score/index.js';
 import { chooseChords, type ChordChoiceOptions } from './chords.js';
 import { compingPart, type CompingOptions } from './comping.js';
 
@@ -34,23 +34,6 @@ export function defaultAccompanimentStyle(score: Score): AccompanimentStyle {
   const pitched = score.parts.filter((p) => !p.isDrum && p.notes.length > 0);
   const fermatas = pitched.some((p) => p.notes.some((n) => n.fermata));
   return fermatas || pitched.length === 4 ? 'chorale' : 'chords';
-}
-
-/** The top line of notes that may overlap: at each onset the highest; a lower note under a sounding one is left out, a higher one cuts it short. */
-function topLine(notes: readonly Note[]): { notes: Note[]; changed: number } {
-  const sorted = [...notes].sort((a, b) => a.onset - b.onset || midiOf(b.pitch) - midiOf(a.pitch));
-  const out: Note[] = [];
-  let changed = 0;
-  for (const n of sorted) {
-    const last = out.at(-1);
-    if (last && n.onset < last.onset + last.duration) {
-      changed++;
-      if (n.onset === last.onset || midiOf(n.pitch) <= midiOf(last.pitch)) continue;
-      out[out.length - 1] = { ...last, duration: n.onset - last.onset };
-    }
-    out.push(n);
-  }
-  return { notes: out, changed };
 }
 
 /**
