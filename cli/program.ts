@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { BACKEND_NAMES, checkThreads, packageVersion, parseBackendChoice } from '../src/index.js';
+import { registerAccompanyCommand } from './commands/accompany.js';
 import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEvalCommand } from './commands/eval.js';
@@ -33,6 +34,7 @@ export function createProgram(): Command {
   registerCorpusCommands(program);
   registerTrainCommand(program);
   registerSampleCommand(program);
+  registerAccompanyCommand(program);
   registerLiveCommand(program);
   registerRenderCommand(program);
   registerPlayCommand(program);

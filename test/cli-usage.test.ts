@@ -46,7 +46,7 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['sample', '-o', 'tune.wav'], /cannot tell the format from "\.wav": name the file \.mid, \.musicxml or \.mxl/],
   [['sample', '--format', 'mp3'], /unknown output format "mp3"/],
   [['train', FOLK_DEMO, '--kind', 'gan'], /unknown model kind 'gan' \(this musegen knows lstm, ngram/],
-  [['train', FOLK_DEMO, '--kind', 'ngram', '--units', '64'], /--units is an option of lstm models, not of ngram models/],
+  [['train', FOLK_DEMO, '--kind', 'ngram', '--units', '64'], /--units is an option of lstm(, \w+)* models, not of ngram models/],
   [['train', FOLK_DEMO, '--layers', '0'], /layers must be a whole number from 1 to 16, not 0/],
   [['train', FOLK_DEMO, '--epochs', '0'], /epochs must be a whole number from 1/],
   [['train', FOLK_DEMO, '--lr', '2'], /learning rate must be above 0 and at most 1/],
@@ -55,6 +55,12 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['train', FOLK_DEMO, '--transpose', 'up'], /not a range of semitones/],
   [['train', FOLK_DEMO, '--kind', 'ngram', '--encoding', 'pianoroll'], /n-gram models predict event tokens, not piano-roll rows/],
   [['corpus', 'info'], /missing required argument/],
+  [['accompany'], /missing required argument 'tune'/],
+  [['accompany', 'tune.abc', '--style', 'jazz'], /unknown style "jazz" \(choose chords or chorale\)/],
+  [['accompany', 'tune.abc', '--temp', '-1'], /the temperature of chords must be a number from 0/],
+  [['accompany', 'tune.abc', '--piece', '0'], /pieces are counted from 1, not 0/],
+  [['accompany', 'tune.abc', '--program', '128'], /--program must be a General MIDI program from 0 to 127, not 128/],
+  [['accompany', 'tune.abc', '-o', 'tune.wav'], /cannot tell the format from "\.wav"/],
 ];
 
 describe('usage errors exit 2 with one line', () => {

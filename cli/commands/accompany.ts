@@ -1,0 +1,167 @@
+/**
+ * `musegen accompany <tune>`: accompany a melody, in one of two styles.
+ *
+ *   musegen accompany reel.abc -o reel.mid                 # chords: symbols + a comping track (the bundled chord model)
+ *   musegen accompany reel.abc -o reel.musicxml --replace  # the model's chords over the tune's own
+ *   musegen accompany chorale.xml --style chorale -o satb.musicxml
+ *
+ * Each style is one branch (STYLES below): it takes the tune as read and the
+ * options, and gives the Score to write and a line for stderr. The output is
+ * written like `sample`'s: -o with its format from the extension, or MIDI on
+ * stdout when stdout is not a terminal; warnings and the summary on stderr.
+ */
+import { Option, type Command } from 'commander';
+import {
+  ACCOMPANIMENT_STYLES, MusegenError, accompanyWithChords, bundledModelPath, checkChordTemperature, chordWriterOf, defaultAccompanimentStyle,
+  folderSource, loadGenerator, readScoreFile,
+  type AccompanimentStyle, type Score,
+} from '../../src/index.js';
+import { startBackend } from '../backend.js';
+import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
+import { formatFor, outputFile, writeScore } from '../score-output.js';
+
+interface AccompanyCliOptions {
+  style?: AccompanimentStyle;
+  model?: string;
+  output?: string;
+  format?: string;
+  temp: number;
+  seed?: number;
+  replace?: boolean;
+  piece: number;
+  comping: boolean;
+  program?: number;
+  quiet?: boolean;
+}
+
+/** What a style gives back: the Score to write and one line saying what was done. */
+interface StyleResult {
+  score: Score;
+  summary: string;
+}
+
+/** What a style is handed. */
+interface StyleInput {
+  tune: Score;
+  opts: AccompanyCliOptions;
+  warn: (line: string) => void;
+  note: (line: string) => void;
+}
+
+/** chords: chord symbols (the tune's own, or the chord model's) and a comping track by meter. */
+async function chordsStyle({ tune, opts, warn, note }: StyleInput): Promise<StyleResult> {
+  const modelDir = opts.model ?? bundledModelPath('chords');
+  const { generator } = await loadGenerator(folderSource(modelDir)).catch((e: unknown) => {
+    if (!opts.model && e instanceof MusegenError && e.code === 'NOT_FOUND') {
+      throw new MusegenError('NOT_FOUND', `no bundled chord model at ${modelDir}; train one (musegen train tunes/ --kind chords) and pass -m`);
+    }
+    throw e;
+  });
+  try {
+    chordWriterOf(generator, modelDir); // a model of another kind: one line, before any work
+    const result = accompanyWithChords(generator, tune, {
+      temperature: opts.temp, replace: Boolean(opts.replace), comping: opts.comping,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.program !== undefined ? { program: opts.program } : {}),
+    });
+    for (const line of result.warnings) warn(line);
+    if (result.chords === 'kept') note(`the tune has ${result.symbols} chord symbol${result.symbols === 1 ? '' : 's'} of its own: kept (--replace writes the model's instead)`);
+    const meter = result.score.timeSignatures[0]!;
+    const chords = result.chords === 'kept'
+      ? `its own ${result.symbols} chord symbols`
+      : `${result.symbols} chord symbols by the model (${opts.temp === 0 ? 'the likeliest' : `temperature ${opts.temp}, seed ${result.seed}`})`;
+    return { score: result.score, summary: `${chords}${opts.comping ? `, comping in ${meter.numerator}/${meter.denominator}` : ''}` };
+  } finally {
+    generator.dispose();
+  }
+}
+
+/**
+ * The styles, each one branch. 'chorale' (four-part harmony by a convolutional
+ * model) is added by the Coconet harmoniser; until then it is null.
+ */
+const STYLES: Record<AccompanimentStyle, ((input: StyleInput) => Promise<StyleResult>) | null> = {
+  chords: chordsStyle,
+  chorale: null,
+};
+
+const HELP = `
+Styles:
+  chords   for a folk tune or any single melody (the default unless the tune is a
+           chorale): chord symbols, one chord per beat at most, written by a model
+           that read the whole melody (trained on the Nottingham folk tunes), as
+           MusicXML <harmony> over the melody and as a comping track by meter —
+           oom-pah in 2/4 and 4/4, oom-pah-pah in 3/4, a jig pattern in 6/8 —
+           voiced below the melody. A tune with chord symbols of its own keeps
+           them (comped as written) unless --replace is given.
+  chorale  for a chorale melody (the default for one with fermatas, or a four-part
+           chorale): four-part harmonisation in Bach-chorale style — alto, tenor
+           and bass written under the soprano by a convolutional model
+           (Coconet-like) filling the voices by Gibbs sampling.
+
+A polyphonic tune is read as its melody part's top line (said on stderr).
+
+Examples:
+  musegen accompany reel.abc -o reel.mid
+  musegen accompany reel.abc -o reel.musicxml --replace --temp 0.5 --seed 7
+  musegen accompany tunes.abc --piece 3 --no-comping -o lead-sheet.musicxml
+`;
+
+const styleChoice = (text: string): AccompanimentStyle => {
+  if (!(ACCOMPANIMENT_STYLES as readonly string[]).includes(text)) throw new MusegenError('BAD_ARGUMENT', `unknown style "${text}" (choose ${ACCOMPANIMENT_STYLES.join(' or ')})`);
+  return text as AccompanimentStyle;
+};
+const positive = (text: string): number => {
+  const n = wholeNumber(text);
+  if (n < 1) throw new MusegenError('BAD_ARGUMENT', `pieces are counted from 1, not ${n}`);
+  return n;
+};
+const gmProgram = (text: string): number => {
+  const n = wholeNumber(text);
+  if (n < 0 || n > 127) throw new MusegenError('BAD_ARGUMENT', `--program must be a General MIDI program from 0 to 127, not ${n}`);
+  return n;
+};
+
+export function registerAccompanyCommand(program: Command): void {
+  program
+    .command('accompany')
+    .description('accompany a melody: chord symbols and a comping track (chords), or four-part harmony (chorale)')
+    .argument('<tune>', 'the melody: a MIDI, MusicXML (.xml, .musicxml, .mxl), kern or ABC file')
+    .addOption(new Option('--style <name>', 'chords | chorale (default: chorale for a chorale melody, else chords; see below)').argParser(optionParser(styleChoice)))
+    .option('-m, --model <dir>', 'model folder (default: the bundled model of the style, models/chords)')
+    .option('-o, --output <file>', 'file to write: .mid, .musicxml or .mxl (default, or -: MIDI on stdout)')
+    .option('--format <name>', 'midi, musicxml or mxl (default: from the file extension)')
+    .option('-t, --temp <t>', 'chords: temperature, 0 = the likeliest chord at every beat; above 0 draws, higher is wilder', optionParser((t) => checkChordTemperature(decimal(t))), 0)
+    .option('--seed <n>', 'seed for reproducible draws (with --temp above 0)', optionParser(wholeNumber))
+    .option('--replace', 'chords: write the model\'s chords over a tune that has its own')
+    .option('--piece <n>', 'which piece of a file that holds several (ABC tunes)', optionParser(positive), 1)
+    .option('--no-comping', 'chords: the melody with chord symbols only (a lead sheet), no comping track')
+    .option('--program <n>', 'chords: General MIDI instrument of the comping track, 0–127 (default 0, a piano)', optionParser(gmProgram))
+    .addHelpText('after', HELP)
+    .action(async (file: string, opts: AccompanyCliOptions, cmd: Command) => {
+      const { quiet } = cmd.optsWithGlobals<AccompanyCliOptions>();
+      const format = checkedOptions(cmd, () => formatFor(opts.output, opts.format));
+      const output = checkedOptions(cmd, () => outputFile(opts, format));
+      const warn = (line: string): void => {
+        if (!quiet) process.stderr.write(`musegen: warning: ${line}\n`);
+      };
+      const note = (line: string): void => {
+        if (!quiet) process.stderr.write(`musegen: note: ${line}\n`);
+      };
+      const pieces = await readScoreFile(file);
+      const piece = pieces[opts.piece - 1];
+      if (!piece) throw new MusegenError('BAD_ARGUMENT', `has ${pieces.length} piece${pieces.length === 1 ? '' : 's'}, not ${opts.piece}`, file);
+      if (pieces.length > 1 && opts.piece === 1 && cmd.getOptionValueSource('piece') !== 'cli') warn(`${file} holds ${pieces.length} pieces; accompanying the first (--piece N for another)`);
+      const tune = piece.score;
+      if (!tune.parts.some((p) => !p.isDrum && p.notes.length > 0)) throw new MusegenError('EMPTY', 'the tune has no notes to accompany', file);
+      const suggested = defaultAccompanimentStyle(tune);
+      const style = opts.style ?? (STYLES[suggested] ? suggested : 'chords');
+      const run = STYLES[style];
+      if (!run) throw new MusegenError('UNSUPPORTED', `the ${style} style is not in this musegen yet: give --style chords`);
+      await startBackend(cmd);
+      const result = await run({ tune, opts, warn, note }).catch((e: unknown) => {
+        throw e instanceof MusegenError && !e.file && e.code === 'EMPTY' ? new MusegenError(e.code, e.message, file) : e;
+      });
+      await writeScore(result.score, output, format);
+      if (!quiet) process.stderr.write(`accompanied ${file}${pieces.length > 1 ? ` (piece ${opts.piece} of ${pieces.length})` : ''} (${style}): ${result.summary} → ${output ?? 'stdout'}\n`);
+    });
+}
