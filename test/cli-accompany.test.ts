@@ -72,6 +72,7 @@ describe('musegen accompany --style chords', () => {
     expect(again.code).toBe(0);
     expect(readFileSync(tmp.join('again.musicxml'), 'utf8')).toBe(readFileSync(tmp.join('new.musicxml'), 'utf8'));
     const lead = musegen(['accompany', 'jig-with-chords.abc', '--no-comping', '-o', 'lead.musicxml', '-q'], { cwd: tmp.path });
+    expect(lead.code).toBe(0);
     expect(readMusicXml(readFileSync(tmp.join('lead.musicxml'), 'utf8')).parts).toHaveLength(1);
   });
 
