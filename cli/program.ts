@@ -9,6 +9,7 @@ import { registerAccompanyCommand } from './commands/accompany.js';
 import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerInfillCommand } from './commands/infill.js';
 import { registerLiveCommand } from './commands/live.js';
 import { registerPlayCommand } from './commands/play.js';
 import { registerRenderCommand } from './commands/render.js';
@@ -35,6 +36,7 @@ export function createProgram(): Command {
   registerTrainCommand(program);
   registerSampleCommand(program);
   registerAccompanyCommand(program);
+  registerInfillCommand(program);
   registerLiveCommand(program);
   registerRenderCommand(program);
   registerPlayCommand(program);

@@ -1,11 +1,13 @@
 /**
- * The contract every registered generator kind keeps, run for each kind the
- * registry holds (a new kind is tested by being registered):
+ * The contract every generator kind that makes pieces keeps (left to right,
+ * or by filling cells), each on music its own encoder reads (melodies: the
+ * demo corpus; four voices: pieces made in code):
  * - it trains through the one trainer (`train`) on the demo corpus, and the
  *   folder it writes loads back through `loadGenerator` by its kind;
  * - save → load is a round trip: the contents of the loaded model, written
  *   again, sample the same bytes for the same seed;
- * - sampling is deterministic for a seed, and leaves no tensor behind;
+ * - sampling is deterministic for a seed, hands each note over as it is
+ *   finished, and leaves no tensor behind;
  * - bad input gets a clear MusegenError: a bad token, a misshapen folder, an
  *   encoding the kind cannot model;
  * and through the CLI, with no special case: `musegen train --kind <kind>`
@@ -21,20 +23,30 @@ import {
   modelKind, modelKinds, samplePieces, standardEvaluation, train, writeMidi, writeModelFolder,
   type Corpus, type Generator, type KindOptions,
 } from '../src/index.js';
+import { fourPartPieces, writeFourPartFolder } from './helpers/chorales.js';
 import { musegen } from './helpers/cli.js';
 import { midicsvSummary } from './helpers/midicsv.js';
 import { FOLK_DEMO } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
 
 const tmp = useTempDir('contract');
-let corpus: Corpus;
+/** Four-part pieces made in code (written to the temporary folder first thing). */
+const FOUR_PARTS = 'four-parts';
+const corpora = new Map<string, Corpus>();
 
-/** Small options per kind, so that a run takes a second. */
-const SMALL: Record<string, KindOptions> = { lstm: { units: 16, layers: 1, dropout: 0 }, ngram: { order: 3 } };
+/** Per kind that makes pieces: small options (a run takes seconds), the music its encoder reads, the CLI flags of those options. */
+const SETUP: Record<string, { model: KindOptions; music: string; encoder?: object; flags: string[] }> = {
+  lstm: { model: { units: 16, layers: 1, dropout: 0 }, music: FOLK_DEMO, encoder: { encoding: 'melody', features: ['beat'] }, flags: ['--units', '16'] },
+  ngram: { model: { order: 3 }, music: FOLK_DEMO, encoder: { encoding: 'melody', features: ['beat'] }, flags: ['--order', '4'] },
+  conv: { model: { filters: 8, layers: 3 }, music: FOUR_PARTS, flags: ['--filters', '8', '--layers', '3'] },
+};
+const musicOf = (name: string): string => (SETUP[name]!.music === FOUR_PARTS ? tmp.join(FOUR_PARTS) : SETUP[name]!.music);
+const corpusOf = (name: string): Corpus => corpora.get(musicOf(name))!;
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
-  corpus = await loadCorpus([FOLK_DEMO], { cacheDir: tmp.join('cache') });
+  writeFourPartFolder(tmp.join(FOUR_PARTS), fourPartPieces(12, 5));
+  for (const path of new Set(Object.keys(SETUP).map(musicOf))) corpora.set(path, await loadCorpus([path], { cacheDir: tmp.join('cache') }));
 });
 
 const midiOf = (g: Generator, seed: number): Uint8Array => writeMidi(samplePieces(g, { bars: 4, seed, temperature: 0.9 })[0]!.score);
@@ -45,26 +57,30 @@ async function failure(p: Promise<unknown> | (() => unknown)): Promise<MusegenEr
   return e as MusegenError;
 }
 
-it('registers the LSTM and the n-gram model as left-to-right kinds', () => {
-  expect(modelKinds().map((k) => k.name)).toEqual(['lstm', 'ngram']);
+/** The kinds that make pieces (other kinds — chords — keep contracts of their own). */
+const MAKERS = modelKinds().map((k) => k.name).filter((name) => name in SETUP);
+
+it('registers the LSTM and the n-gram model as left-to-right kinds, the conv model as one that fills cells', () => {
+  expect(MAKERS).toEqual(['lstm', 'ngram', 'conv']);
 });
 
-describe.each(modelKinds().map((k) => k.name))('generator kind %s', (name) => {
+describe.each(MAKERS)('generator kind %s', (name) => {
   const dir = (what: string) => tmp.join(`${name}-${what}`);
 
   beforeAll(async () => {
-    const result = await train(corpus, {
+    const { model, encoder } = SETUP[name]!;
+    const result = await train(corpusOf(name), {
       output: dir('model'), evaluation: standardEvaluation,
-      options: { kind: name, model: SMALL[name], encoder: { encoding: 'melody', features: ['beat'] }, seqLen: 32, batch: 16, epochs: 2, seed: 3 },
+      options: { kind: name, model, ...(encoder ? { encoder } : {}), seqLen: 32, batch: 16, epochs: 2, seed: 3 },
     });
     expect(result.validNll).toBeGreaterThan(0);
   });
 
-  it('loads by its kind, generates left to right, and samples the same bytes for the same seed', async () => {
+  it('loads by its kind, generates (left to right, or by filling cells), and samples the same bytes for the same seed', async () => {
     const { generator, meta } = await loadGenerator(folderSource(dir('model')));
     expect(meta.kind).toBe(name);
     expect(generator.kind).toBe(name);
-    expect(generator.leftToRight).toBeDefined();
+    expect(generator.leftToRight ?? generator.infill).toBeDefined();
     expect(generator.trainable).toBeUndefined(); // loaded to sample
     const a = midiOf(generator, 11);
     expect(Buffer.compare(a, midiOf(generator, 11))).toBe(0);
@@ -99,15 +115,22 @@ describe.each(modelKinds().map((k) => k.name))('generator kind %s', (name) => {
     for (const g of [trained, original, again]) g.dispose();
   });
 
-  it('leaves no tensor behind while sampling, and refuses a token outside its vocabulary', async () => {
+  it('leaves no tensor behind while sampling, and refuses a token or cell value outside its vocabulary', async () => {
     const { generator } = await loadGenerator(folderSource(dir('model')));
     midiOf(generator, 5);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) midiOf(generator, i);
     expect(tf.memory().numTensors).toBe(before);
-    const session = generator.leftToRight!.session(createStepContext({ stepsPerQuarter: 4 }));
-    expect(session.output).toBe('events');
-    expect((await failure(() => session.push(10_000 as never))).code).toBe('BAD_ARGUMENT');
+    const context = createStepContext({ stepsPerQuarter: 4 });
+    if (generator.leftToRight) {
+      const session = generator.leftToRight.session(context);
+      expect(session.output).toBe('events');
+      expect((await failure(() => session.push(10_000 as never))).code).toBe('BAD_ARGUMENT');
+    } else {
+      const tracks = generator.infill!.voices.length;
+      const cells = new Int32Array(tracks * 8).fill(10_000);
+      expect((await failure(() => generator.infill!.distributions({ piece: { tracks, steps: 8, cells }, context, mask: new Uint8Array(tracks * 8) }))).code).toBe('BAD_ARGUMENT');
+    }
     generator.dispose();
   });
 
@@ -117,7 +140,7 @@ describe.each(modelKinds().map((k) => k.name))('generator kind %s', (name) => {
     try {
       const meta = JSON.parse(good);
       await writeFile(file, JSON.stringify({ ...meta, kind: 'transformer' }));
-      expect((await failure(loadGenerator(folderSource(dir('model'))))).message).toMatch(/unknown model kind 'transformer' \(this musegen knows lstm, ngram/);
+      expect((await failure(loadGenerator(folderSource(dir('model'))))).message).toMatch(/unknown model kind 'transformer' \(this musegen knows lstm, ngram, conv/);
       await writeFile(file, JSON.stringify({ ...meta, hyper: { ...meta.hyper, sequence: 'events/other/9' } }));
       const e = await failure(loadGenerator(folderSource(dir('model'))));
       expect(e.code).toBe('INCOMPATIBLE_MODEL');
@@ -130,21 +153,26 @@ describe.each(modelKinds().map((k) => k.name))('generator kind %s', (name) => {
 
 describe('kind options and encodings', () => {
   it('refuses an option of another kind, and an encoding the kind cannot model, in one line', async () => {
-    const run = (options: object) => train(corpus, { output: tmp.join('refused'), evaluation: standardEvaluation, options: { seqLen: 32, ...options } });
-    expect((await failure(run({ kind: 'ngram', model: { units: 64 } }))).message).toBe('--units is an option of lstm models, not of ngram models');
+    const run = (options: object) => train(corpusOf('lstm'), { output: tmp.join('refused'), evaluation: standardEvaluation, options: { seqLen: 32, ...options } });
+    expect((await failure(run({ kind: 'ngram', model: { units: 64 } }))).message).toMatch(/^--units is an option of lstm(, \w+)* models, not of ngram models$/);
     expect((await failure(run({ kind: 'ngram', encoder: { encoding: 'pianoroll' } }))).message).toMatch(/n-gram models predict event tokens, not piano-roll rows/);
     expect((await failure(run({ kind: 'lstm', model: { layers: 0 } }))).message).toBe('layers must be a whole number from 1 to 16, not 0');
     expect((await failure(run({ kind: 'gan' }))).code).toBe('UNSUPPORTED');
     expect(modelKind('ngram').unsupported(new PianoRollEncoder())).not.toBeNull();
     expect(modelKind('ngram').unsupported(new MelodyEncoder())).toBeNull();
+    expect(modelKind('conv').unsupported(new MelodyEncoder())).toMatch(/conv models fill voice cells: voice cells are read from piano rolls/);
+    expect(modelKind('conv').unsupported(new PianoRollEncoder({ parts: [0, 1, 2, 3], onsets: false }))).toBeNull();
+    expect(modelKind('conv').unsupported(new PianoRollEncoder({ parts: [0, 1, 2, 3], onsets: true }))).toMatch(/without an onset channel/);
   });
 });
 
 describe('the CLI, for every kind', () => {
-  it.each(modelKinds().map((k) => k.name))('trains a %s model and samples from it', (name) => {
+  it.each(MAKERS)('trains a %s model and samples from it', (name) => {
     const cwd = tmp.join(`cli-${name}`);
     mkdirSync(cwd);
-    const t = musegen(['train', FOLK_DEMO, '--kind', name, '-o', 'model', '--epochs', '1', '--seq-len', '32', '--seed', '2', '-q', '--json', ...(name === 'lstm' ? ['--units', '16'] : ['--order', '4'])], { cwd });
+    const { flags } = SETUP[name]!;
+    const music = musicOf(name);
+    const t = musegen(['train', music, '--kind', name, '-o', 'model', '--epochs', '1', '--seq-len', '32', '--seed', '2', '-q', '--json', ...flags], { cwd });
     expect(t.stderr).toBe('');
     expect(t.code).toBe(0);
     expect(JSON.parse(t.text)).toMatchObject({ epochs: 1, interrupted: false });
@@ -153,9 +181,9 @@ describe('the CLI, for every kind', () => {
     const summary = midicsvSummary(s.stdout);
     expect(summary.notes.length).toBeGreaterThan(4);
     expect(summary.end).toBe(8 * 4 * summary.division);
-    const usage = musegen(['train', FOLK_DEMO, '--kind', name, '-o', 'other', name === 'lstm' ? '--order' : '--units', '4'], { cwd });
+    const usage = musegen(['train', music, '--kind', name, '-o', 'other', name === 'ngram' ? '--filters' : '--order', '4'], { cwd });
     expect(usage.code).toBe(2); // an option of another kind is a usage error, in one line
-    expect(usage.stderr).toMatch(/^musegen: --(order|units) is an option of (ngram|lstm) models, not of (lstm|ngram) models\n$/);
+    expect(usage.stderr).toMatch(/^musegen: --(order|filters) is an option of (ngram|conv) models, not of (lstm|ngram|conv) models\n$/);
     const doctor = musegen(['doctor', '--json'], { cwd });
     expect(JSON.parse(doctor.text).kernels).toMatch(process.env.MUSEGEN_NATIVE === '0' ? /^javascript/ : /^native/); // CI builds the addon
   });

@@ -3,7 +3,7 @@
  *
  *   musegen accompany reel.abc -o reel.mid                 # chords: symbols + a comping track (the bundled chord model)
  *   musegen accompany reel.abc -o reel.musicxml --replace  # the model's chords over the tune's own
- *   musegen accompany chorale.xml --style chorale -o satb.musicxml
+ *   musegen accompany chorale.xml --style chorale -o satb.musicxml      # alto, tenor, bass (the bundled harmoniser)
  *
  * Each style is one branch (STYLES below): it takes the tune as read and the
  * options, and gives the Score to write and a line for stderr. The output is
@@ -18,6 +18,7 @@ import {
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
+import { HARMONISER_TEMPERATURE, gibbsCliOptions, harmoniseForCli } from '../harmoniser.js';
 import { formatFor, outputFile, writeScore } from '../score-output.js';
 
 interface AccompanyCliOptions {
@@ -31,6 +32,9 @@ interface AccompanyCliOptions {
   piece: number;
   comping: boolean;
   program?: number;
+  voices?: string;
+  steps: number;
+  budget?: number;
   quiet?: boolean;
 }
 
@@ -46,6 +50,8 @@ interface StyleInput {
   opts: AccompanyCliOptions;
   warn: (line: string) => void;
   note: (line: string) => void;
+  /** Whether the user gave an option (a style may default it otherwise). */
+  given: (option: string) => boolean;
 }
 
 /** chords: chord symbols (the tune's own, or the chord model's) and a comping track by meter. */
@@ -75,13 +81,15 @@ async function chordsStyle({ tune, opts, warn, note }: StyleInput): Promise<Styl
   }
 }
 
-/**
- * The styles, each one branch. 'chorale' (four-part harmony by a convolutional
- * model) is added by the Coconet harmoniser; until then it is null.
- */
-const STYLES: Record<AccompanimentStyle, ((input: StyleInput) => Promise<StyleResult>) | null> = {
+/** chorale: alto, tenor and bass under the melody by the convolutional harmoniser (Gibbs sampling). */
+async function choraleStyle({ tune, opts, warn, given }: StyleInput): Promise<StyleResult> {
+  return harmoniseForCli(tune, { ...opts, temp: given('temp') ? opts.temp : HARMONISER_TEMPERATURE }, warn);
+}
+
+/** The styles, each one branch. */
+const STYLES: Record<AccompanimentStyle, (input: StyleInput) => Promise<StyleResult>> = {
   chords: chordsStyle,
-  chorale: null,
+  chorale: choraleStyle,
 };
 
 const HELP = `
@@ -96,7 +104,12 @@ Styles:
   chorale  for a chorale melody (the default for one with fermatas, or a four-part
            chorale): four-part harmonisation in Bach-chorale style — alto, tenor
            and bass written under the soprano by a convolutional model
-           (Coconet-like) filling the voices by Gibbs sampling.
+           (Coconet-like, trained on Bach's chorales) filling the voices by
+           annealed Gibbs sampling (--steps, --budget), each voice in its
+           chorale range. The melody is kept note for note; one lying outside
+           the soprano's range is harmonised an octave (or so) away and the
+           voices moved back with it (said on stderr). MIDI has a named track
+           per voice, MusicXML a part per voice, spelled in the key.
 
 A polyphonic tune is read as its melody part's top line (said on stderr).
 
@@ -104,6 +117,8 @@ Examples:
   musegen accompany reel.abc -o reel.mid
   musegen accompany reel.abc -o reel.musicxml --replace --temp 0.5 --seed 7
   musegen accompany tunes.abc --piece 3 --no-comping -o lead-sheet.musicxml
+  musegen accompany hymn.musicxml --style chorale -o satb.musicxml
+  musegen accompany hymn.mid --style chorale --voices bass --temp 0.7 --seed 3 > bass.mid
 `;
 
 const styleChoice = (text: string): AccompanimentStyle => {
@@ -122,20 +137,22 @@ const gmProgram = (text: string): number => {
 };
 
 export function registerAccompanyCommand(program: Command): void {
-  program
+  const command = program
     .command('accompany')
     .description('accompany a melody: chord symbols and a comping track (chords), or four-part harmony (chorale)')
     .argument('<tune>', 'the melody: a MIDI, MusicXML (.xml, .musicxml, .mxl), kern or ABC file')
     .addOption(new Option('--style <name>', 'chords | chorale (default: chorale for a chorale melody, else chords; see below)').argParser(optionParser(styleChoice)))
-    .option('-m, --model <dir>', 'model folder (default: the bundled model of the style, models/chords)')
+    .option('-m, --model <dir>', 'model folder (default: the bundled model of the style, models/chords or models/chorale)')
     .option('-o, --output <file>', 'file to write: .mid, .musicxml or .mxl (default, or -: MIDI on stdout)')
     .option('--format <name>', 'midi, musicxml or mxl (default: from the file extension)')
-    .option('-t, --temp <t>', 'chords: temperature, 0 = the likeliest chord at every beat; above 0 draws, higher is wilder', optionParser((t) => checkChordTemperature(decimal(t))), 0)
+    .option('-t, --temp <t>', `temperature, 0 = the likeliest choice; above 0 draws, higher is wilder (default: chords 0, chorale ${HARMONISER_TEMPERATURE})`, optionParser((t) => checkChordTemperature(decimal(t))), 0)
     .option('--seed <n>', 'seed for reproducible draws (with --temp above 0)', optionParser(wholeNumber))
     .option('--replace', 'chords: write the model\'s chords over a tune that has its own')
     .option('--piece <n>', 'which piece of a file that holds several (ABC tunes)', optionParser(positive), 1)
     .option('--no-comping', 'chords: the melody with chord symbols only (a lead sheet), no comping track')
     .option('--program <n>', 'chords: General MIDI instrument of the comping track, 0–127 (default 0, a piano)', optionParser(gmProgram))
+    .option('--voices <names>', 'chorale: the voices to write, e.g. bass or alto,tenor,bass (default: every voice under the melody)');
+  gibbsCliOptions(command, 'chorale: ')
     .addHelpText('after', HELP)
     .action(async (file: string, opts: AccompanyCliOptions, cmd: Command) => {
       const { quiet } = cmd.optsWithGlobals<AccompanyCliOptions>();
@@ -154,11 +171,10 @@ export function registerAccompanyCommand(program: Command): void {
       const tune = piece.score;
       if (!tune.parts.some((p) => !p.isDrum && p.notes.length > 0)) throw new MusegenError('EMPTY', 'the tune has no notes to accompany', file);
       const suggested = defaultAccompanimentStyle(tune);
-      const style = opts.style ?? (STYLES[suggested] ? suggested : 'chords');
-      const run = STYLES[style];
-      if (!run) throw new MusegenError('UNSUPPORTED', `the ${style} style is not in this musegen yet: give --style chords`);
+      const style = opts.style ?? suggested;
       await startBackend(cmd);
-      const result = await run({ tune, opts, warn, note }).catch((e: unknown) => {
+      const given = (option: string): boolean => cmd.getOptionValueSource(option) === 'cli';
+      const result = await STYLES[style]({ tune, opts, warn, note, given }).catch((e: unknown) => {
         throw e instanceof MusegenError && !e.file && e.code === 'EMPTY' ? new MusegenError(e.code, e.message, file) : e;
       });
       await writeScore(result.score, output, format);

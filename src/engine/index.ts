@@ -4,6 +4,7 @@
  * shared losses, seeded streams, and model folders as bytes.
  *
  *   lstmSequence ─► kernels() (JavaScript + tf.matMul / WebAssembly SIMD mat-vec; native where installed)
+ *   ConvNet.apply ─► conv2d (trains on wasm: XNNPACK convolutions, filter gradient as one tf.matMul)
  *   Trainer.step(() => loss) ─► clipped Adam
  *   model ─ encodeModelFolder ─► files;  ModelSource (folder, HTTP) ─ readModelFolder ─► meta + weights
  *
@@ -17,6 +18,8 @@ export { lstmSequence, type LayerInput, type LstmSequenceOptions, type LstmWeigh
 export * from './kernels.js';
 export { pad4, type MatvecMemory } from './simd-matvec.js';
 export * from './losses.js';
+export { channelSums, conv2d, conv2dFilterGradient, conv2dInputGradient, type FilterGradientMethod } from './conv.js';
+export { ConvNet, batchNormTraining, convNetWeightShapes, type ConvApplyOptions, type ConvNetConfig, type ConvNetInit, type ConvNetOptions, type WeightShape } from './conv-net.js';
 export * from './optimizer.js';
 export * from './model-folder.js';
 export * from './http-source.js';

@@ -23,4 +23,5 @@ export * from './copies.js';
 export * from './stats.js';
 export * from './voice-leading.js';
 export * from './infill-likelihood.js';
+export * from './harmoniser.js';
 export * from './chord-accuracy.js';

@@ -21,6 +21,7 @@ export * from './lstm-folder.js';
 export * from './lstm.js';
 export * from './markov.js';
 export * from './ngram.js';
+export * from './conv.js';
 export * from './load.js';
 export * from './chords-model.js';
 export * from './chords.js';

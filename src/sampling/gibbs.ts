@@ -25,7 +25,7 @@ export interface GibbsOptions {
   steps: number;
   /** Stop after this many milliseconds, whatever `steps` says; null: no limit. */
   budgetMs: number | null;
-  /** Divides the logits (default 1: the model's own distribution). */
+  /** Divides the logits (default 1: the model's own distribution); 0 takes the likeliest value of every cell drawn. */
   temperature: number;
   seed: Seed;
   /** Coconet's annealing schedule. */
@@ -57,7 +57,7 @@ export function annealedShare(n: number, total: number, options: Pick<GibbsOptio
 export function gibbsInfill(infill: Infill, request: InfillRequest, input: Partial<GibbsOptions> = {}): GibbsResult {
   const options: GibbsOptions = { ...GIBBS_DEFAULTS, seed: input.seed ?? randomSeed(), ...input };
   if (!(Number.isInteger(options.steps) && options.steps >= 0)) throw new MusegenError('BAD_ARGUMENT', `Gibbs steps must be a whole number from 0, not ${String(options.steps)}`);
-  if (!(options.temperature > 0)) throw new MusegenError('BAD_ARGUMENT', `temperature must be above 0, not ${String(options.temperature)}`);
+  if (!(options.temperature >= 0)) throw new MusegenError('BAD_ARGUMENT', `temperature must be 0 (the likeliest) or above, not ${String(options.temperature)}`);
   if (options.budgetMs !== null && !(options.budgetMs > 0)) throw new MusegenError('BAD_ARGUMENT', `a time budget must be above 0 ms, not ${String(options.budgetMs)}`);
   const { piece, mask } = request;
   const { tracks, steps } = piece;
@@ -72,12 +72,13 @@ export function gibbsInfill(infill: Infill, request: InfillRequest, input: Parti
   };
 
   const redraw = (hidden: Uint8Array): void => {
-    const p = infill.distributions({ piece: { tracks, steps, cells }, context: request.context, mask: hidden }, { temperature: options.temperature });
+    const greedy = options.temperature === 0;
+    const p = infill.distributions({ piece: { tracks, steps, cells }, context: request.context, mask: hidden }, { temperature: greedy ? 1 : options.temperature });
     for (const c of fillable) {
       if (!hidden[c]) continue;
       const dist = p.subarray(c * V, (c + 1) * V);
       if (options.ranges) for (let v = 0; v < V; v++) if (!allowed(c, v)) dist[v] = 0;
-      cells[c] = drawIndex(normalised(dist), rng);
+      cells[c] = greedy ? likeliest(dist) : drawIndex(normalised(dist), rng);
     }
   };
 
@@ -105,6 +106,13 @@ export function gibbsInfill(infill: Infill, request: InfillRequest, input: Parti
     options.onStep?.(n + 1, share);
   }
   return { piece: { tracks, steps, cells }, steps: n, seed: options.seed };
+}
+
+/** The index of the largest value (the first of equals); 0, a rest, when every value is 0. */
+function likeliest(dist: Float32Array): number {
+  let best = 0;
+  for (let v = 1; v < dist.length; v++) if (dist[v]! > dist[best]!) best = v;
+  return best;
 }
 
 /** A distribution scaled to sum to 1 (all mass on value 0, a rest, when nothing is left). */

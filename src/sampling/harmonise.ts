@@ -12,14 +12,15 @@
  *   const { score } = harmonise(generator, melody, { voices: ['alto', 'tenor', 'bass'], temperature: 0.9, seed: 1 });
  */
 import {
-  REST_CELL, cellsOfRoll, melodyPart, rollOfCells, type PianoRollEncoder, type StepContext, type VoiceCells,
+  REST_CELL, cellsOfRoll, rollOfCells, type PianoRollEncoder, type StepContext, type VoiceCells,
 } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import type { Generator, Infill } from '../generators/index.js';
 import {
-  createPart, createScore, estimateKey, keyAt, midiOf, spellMidi, ticksPerStep, topLine,
+  createPart, createScore, estimateKey, keyAt, midiOf, spellMidi, ticksPerStep,
   type Midi, type Note, type Part, type Score,
 } from '../score/index.js';
+import { melodyLine } from './accompany.js';
 import { gibbsInfill, type GibbsOptions } from './gibbs.js';
 
 /**
@@ -78,18 +79,6 @@ export function cellRanges(infill: Infill): ({ low: number; high: number } | nul
   });
 }
 
-/** The melody of a score: the top line of its melody part. Throws MusegenError('EMPTY') when there is none. */
-export function melodyOf(score: Score, pick: (score: Score) => number): { part: Part; warnings: string[] } {
-  const pitched = score.parts.filter((p) => !p.isDrum && p.notes.length > 0);
-  if (pitched.length === 0) throw new MusegenError('EMPTY', 'no melody to harmonise: the file holds no notes');
-  const warnings: string[] = [];
-  const source = score.parts[pick(score)]!;
-  if (pitched.length > 1) warnings.push(`the file has ${pitched.length} parts; the melody is taken from '${source.name || 'the highest'}'`);
-  const { notes, changed } = topLine(source.notes);
-  if (changed > 0) warnings.push(`the melody has chords in it: its top line is taken (${changed} notes left out or cut short)`);
-  return { part: { ...source, notes }, warnings };
-}
-
 /** Semitones (whole octaves when they do) moving [low, high] into `range`; 0 when it fits. */
 export function shiftInto(low: Midi, high: Midi, range: { low: Midi; high: Midi }): number {
   if (low >= range.low && high <= range.high) return 0;
@@ -105,7 +94,7 @@ export function harmonise(generator: Generator, melody: Score, options: Harmonis
   const infill = infillOf(generator);
   const encoder = generator.encoder as unknown as PianoRollEncoder;
   const voices = chosenVoices(infill, options.voices, 0);
-  const { part: tune, warnings } = melodyOf(melody, melodyPart);
+  const { part: tune, warnings } = melodyLine(melody);
   const pitches = tune.notes.map((n) => midiOf(n.pitch));
   const topRange = CHORALE_RANGES[infill.voices[0]!] ?? { low: infill.lowest, high: infill.lowest + infill.values - 2 };
   const shift = shiftInto(Math.min(...pitches), Math.max(...pitches), topRange);

@@ -61,7 +61,7 @@ export function infillRegion(generator: Generator, score: Score, options: Region
   const encoder = generator.encoder as unknown as PianoRollEncoder;
   const pitched = score.parts.map((p, i) => ({ p, i })).filter(({ p }) => !p.isDrum && p.notes.length > 0);
   if (pitched.length !== infill.voices.length) {
-    throw new MusegenError('BAD_ARGUMENT', `the score has ${pitched.length} parts with notes; the model writes ${infill.voices.length} voices (${infill.voices.join(', ')})`);
+    throw new MusegenError('BAD_ARGUMENT', `the score has ${pitched.length} part${pitched.length === 1 ? '' : 's'} with notes; the model writes ${infill.voices.length} voices (${infill.voices.join(', ')})`);
   }
   const mean = (p: Part): number => p.notes.reduce((s, n) => s + midiOf(n.pitch), 0) / p.notes.length;
   const order = [...pitched].sort((x, y) => mean(y.p) - mean(x.p)).map(({ i }) => i); // voice track → part index
