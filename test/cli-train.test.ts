@@ -189,12 +189,13 @@ describe('musegen doctor', () => {
   it('says which backends load and what model is bundled', () => {
     const r = musegen('doctor', '--json');
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.text) as { node: { version: string }; backend: string; backends: { name: string; available: boolean; detail: string }[]; bundledModel: { path: string }; cacheDir: string };
+    const report = JSON.parse(r.text) as { node: { version: string }; backend: string; backends: { name: string; available: boolean; detail: string }[]; bundledModel: { path: string }; bundledModels: Record<string, { kind: string }>; cacheDir: string };
     expect(report.node.version).toBe(process.version);
     expect(report.backends.map((b) => b.name)).toEqual(['node-gpu', 'node', 'wasm', 'cpu']);
     expect(report.backends.find((b) => b.name === 'wasm')).toMatchObject({ available: true });
     expect(report.backends.find((b) => b.name === report.backend)?.available).toBe(true);
     expect(report.bundledModel.path).toBe(BUNDLED_MODEL);
+    expect(report.bundledModels.chords?.kind).toBe('chords'); // every job's bundled model, by its folder
     expect(report.cacheDir).toBe(tmp.join('cache'));
     const text = musegen('doctor', '--backend', 'cpu');
     expect(text.code, text.stderr).toBe(0);

@@ -1,9 +1,12 @@
 /**
  * `musegen doctor`: what this installation can do — Node, which TensorFlow.js
  * backends load (and why the others do not), the one in use, the kernels
- * (native on OpenBLAS where built, or why not), the bundled
- * model and what it is, the cache folder. A table, or JSON with --json.
+ * (native on OpenBLAS where built, or why not), the bundled models (the
+ * default melody model, and one per other job: chords, chorale…) and what
+ * each is, the cache folder. A table, or JSON with --json.
  */
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import {
   backendReport, bundledModelPath, defaultCacheDir, errorMessage, folderSource, kernels, modelKind, nativeKernelsReport, packageRoot, packageVersion, readModelFolder,
@@ -24,8 +27,17 @@ interface BundledModel {
   savedAt: string | null;
 }
 
-async function bundledModel(): Promise<BundledModel> {
-  const path = bundledModelPath();
+/** The folders under models/ beside the default one (models/chords, models/chorale…), by name. */
+function otherBundledModels(): string[] {
+  try {
+    return readdirSync(dirname(bundledModelPath()), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'default').map((d) => d.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+async function bundledModel(name?: string): Promise<BundledModel> {
+  const path = bundledModelPath(name);
   const none = { kind: null, encoder: null, hyper: null, metrics: null, savedAt: null };
   let meta: ModelMeta;
   try {
@@ -63,6 +75,7 @@ export function registerDoctorCommand(program: Command): void {
       const inUse = await startBackend(cmd);
       const backends: BackendProbe[] = await backendReport();
       const model = await bundledModel();
+      const others = Object.fromEntries(await Promise.all(otherBundledModels().map(async (name) => [name, await bundledModel(name)] as const)));
       const report = {
         musegen: { version: packageVersion(), root: packageRoot() },
         node: { version: process.version, platform: `${process.platform} ${process.arch}` },
@@ -71,6 +84,8 @@ export function registerDoctorCommand(program: Command): void {
         nativeKernels: nativeKernelsReport(),
         backends,
         bundledModel: model,
+        /** The other bundled models (chords, chorale…), by folder name. */
+        bundledModels: others,
         cacheDir: defaultCacheDir(),
       };
       if (opts.json) {
@@ -84,6 +99,7 @@ export function registerDoctorCommand(program: Command): void {
           ['node', `${report.node.version} (${report.node.platform})`],
           ['package', report.musegen.root ?? '?'],
           ['bundled model', describeModel(model)],
+          ...Object.entries(others).map(([name, m]): [string, string] => [`bundled ${name} model`, describeModel(m)]),
           ['kernels', report.kernels],
           ['native kernels', `${report.nativeKernels.available ? 'yes' : 'no '}  ${report.nativeKernels.detail}`],
           ['cache', report.cacheDir],
