@@ -33,4 +33,5 @@ export * from './windows.js';
 export * from './sequences.js';
 export * from './chord-vocabulary.js';
 export * from './chord-layout.js';
+export * from './latent-layout.js';
 export { melodyPart } from './tracks.js';

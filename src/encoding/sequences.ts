@@ -65,6 +65,8 @@ export interface BatchLayout<B extends LayoutBatch = LayoutBatch> {
   readonly output: string;
   /** Positions per step. */
   readonly perStep: number;
+  /** A layout whose examples are windows of one fixed length names them (positions): the trainer cuts these, not --seq-len / --hop. */
+  readonly window?: { length: number; hop: number };
   prepare(e: Encoded): PreparedPiece;
   batch(windows: readonly BatchWindow[], steps: number): B;
 }

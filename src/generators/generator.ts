@@ -5,7 +5,7 @@
  *   Generator           kind · encoder · hyper-parameters · dispose()      every model
  *   ├ leftToRight       session(context): logits() ─► sampler picks ─► push(choice) ─► …   LSTM, n-gram
  *   ├ infill            a partly known piece + a mask ─► distributions for the unknown cells (Gibbs, accompaniment)
- *   ├ latent            encode(piece) ─► z;  decode(z) ─► piece
+ *   ├ latent            encode(window of bars) ─► q(z);  decode(z) ─► window (VAE)
  *   ├ chords            a whole melody ─► per beat: logits over chord classes ─► choice ─► …   (chord accompaniment)
  *   └ trainable         loss on a batch · a learner · weights to save and restore   (what the trainer needs)
  *
@@ -17,7 +17,7 @@
  * value of the next step's row. A primer is pushed the same way, its logits
  * ignored; each push returns the notes that it finished (incremental decoding).
  */
-import type { AnyEncoder, ChordSlot, EncodedEvents, LayoutBatch, SequenceBatch, StepContext, StreamDecoder, TrackNote, VoiceCells } from '../encoding/index.js';
+import type { AnyEncoder, ChordSlot, EncodedEvents, LatentWindowSpec, LayoutBatch, SequenceBatch, StepContext, StreamDecoder, TrackNote, VoiceCells } from '../encoding/index.js';
 import type { ModelContents, NamedArrays, Seed } from '../engine/index.js';
 
 /** A Score, as the encoding's decoders make it (generators see scores only through encoding). */
@@ -89,14 +89,33 @@ export interface Infill {
   distributions(request: InfillRequest, options?: { temperature?: number }): Float32Array;
 }
 
-/** A latent space of pieces (MusicVAE's task). */
+/** Where a window lies in the latent space: q(z | window) = N(mu, sigma²). */
+export interface LatentCode {
+  mu: Float32Array;
+  sigma: Float32Array;
+}
+
+/**
+ * A latent space of melodies (MusicVAE's task): a window of whole bars of
+ * one meter (`window`) encodes to z and decodes back. Windows are token
+ * arrays of the generator's encoder, `window.steps` long (encoding's
+ * `latentWindows` cuts them from a melody).
+ */
 export interface Latent {
   /** Size of z. */
   readonly size: number;
-  /** The mean of q(z | piece) for each piece. */
-  encode(pieces: readonly EncodedEvents[]): Float32Array[];
-  /** Tokens [tracks, steps] decoded from z over a context. */
-  decode(z: Float32Array, context: StepContext, options?: { temperature?: number; seed?: Seed }): Int32Array;
+  /** What one window is: bars, meter, grid, and its steps. */
+  readonly window: LatentWindowSpec & { steps: number };
+  /** q(z | window) for each window. */
+  encode(windows: readonly Int32Array[]): LatentCode[];
+  /** A window's tokens decoded from z, one step after another (temperature 0: the likeliest token each step). */
+  decode(z: Float32Array, options?: { temperature?: number; seed?: Seed }): Int32Array;
+  /** Teacher-forced logits [steps, vocabulary] of each window given its z (evaluation). */
+  decodeLogits(zs: readonly Float32Array[], windows: readonly Int32Array[]): Float32Array[];
+  /** Attribute vectors in z (note density, pitch range…), by name; empty until fitted. */
+  readonly attributes: ReadonlyMap<string, Float32Array>;
+  /** Replace the attribute vectors (saved with the model's hyper-parameters). */
+  setAttributes(vectors: ReadonlyMap<string, Float32Array>): void;
 }
 
 /** Choosing chords for a melody, one beat (slot) after another, the melody read whole first. */

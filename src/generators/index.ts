@@ -25,3 +25,5 @@ export * from './conv.js';
 export * from './load.js';
 export * from './chords-model.js';
 export * from './chords.js';
+export * from './vae-model.js';
+export * from './vae.js';

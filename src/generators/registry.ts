@@ -40,8 +40,8 @@ export interface ModelKind {
   readonly encoder: Readonly<Record<string, unknown>>;
   /** Why this kind cannot model what `encoder` makes (e.g. piano rolls), or null when it can. */
   unsupported(encoder: AnyEncoder): string | null;
-  /** How the trainer and evaluation cut batches for this kind from what `encoder` makes. */
-  layout(encoder: AnyEncoder): BatchLayout;
+  /** How the trainer and evaluation cut batches for this kind from what `encoder` makes (a model's options may shape it: a VAE's window). */
+  layout(encoder: AnyEncoder, options?: KindOptions): BatchLayout;
   /** A new, untrained generator (with `trainable`). Options are complete and checked (`kindOptions`). */
   create(encoder: AnyEncoder, options: KindOptions, init: { seed: Seed }): Generator & { trainable: Trainable<LayoutBatch> };
   /** A generator from a model folder of this kind; with `train`, one that can go on learning. Throws MusegenError('BAD_MODEL'). */

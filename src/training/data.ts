@@ -132,18 +132,20 @@ export function prepareData(
     if (base) valid.push(layout.prepare(base));
   }
 
-  const windowLength = options.seqLen * layout.perStep;
+  const windowLength = layout.window?.length ?? options.seqLen * layout.perStep;
   const trainPositions = train.reduce((n, v) => n + v[0]!.length, 0);
   if (train.length === 0) {
     throw new MusegenError('EMPTY', `no piece to train on: ${corpus.pieces.length === 0 ? 'the corpus holds no pieces' : 'every training piece is empty once encoded'}`, corpus.paths.join(', '));
   }
   if (trainPositions < windowLength) {
-    throw new MusegenError('EMPTY', `the training pieces hold ${trainPositions / layout.perStep} steps in all, fewer than one sequence of ${options.seqLen} (--seq-len): add music or shorten the sequences`, corpus.paths.join(', '));
+    throw new MusegenError('EMPTY', layout.window
+      ? `the training pieces hold no window the model learns from (${layout.window.length} steps of whole bars in its meter, with notes): add music in that meter`
+      : `the training pieces hold ${trainPositions / layout.perStep} steps in all, fewer than one sequence of ${options.seqLen} (--seq-len): add music or shorten the sequences`, corpus.paths.join(', '));
   }
   warnings.unshift(...silentFeatures(encoder, train.map((v) => v[0]!)));
   const windowsOf = (pieces: PreparedPiece[], hop: number): WindowStart[] =>
     windowOrigins(pieces.map((p) => ({ steps: p.length })), { length: windowLength, hop, pad: true }).map((o) => ({ piece: o.piece, start: o.step }));
-  const trainWindows = windowsOf(train.map((v) => v[0]!), options.hop * layout.perStep);
+  const trainWindows = windowsOf(train.map((v) => v[0]!), layout.window?.hop ?? options.hop * layout.perStep);
   const validWindows = windowsOf(valid, windowLength);
   const validPositions = valid.reduce((n, p) => n + p.length, 0);
   return {

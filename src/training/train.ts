@@ -141,7 +141,7 @@ export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult>
       ?? trainOptions({ ...resumed!.options, epochs: run.epochs ?? resumed!.options.epochs, patience: run.patience ?? resumed!.options.patience });
     const encoder = encoderFromSpec(opts.encoder);
     const kind = modelKind(opts.kind);
-    const layout = kind.layout(encoder);
+    const layout = kind.layout(encoder, opts.model);
     const data = prepareData(corpus, encoder, layout, opts, (p) => emit({ type: 'encoding', ...p }));
     if (resumed && resumed.digest !== data.digest) {
       throw new MusegenError('BAD_ARGUMENT', 'the corpus (or its encoding) differs from the one this run started on; resume needs the same files', run.output);
@@ -295,7 +295,7 @@ function modelMetrics(state: RunState, data: TrainingData, options: TrainOptions
     markov3ValidNll: state.markov,
     nllUnit: width === null ? 'nats per token' : `nats per roll value (mean of ${width}; × ${width} for nats per frame)`,
     ...(width === null ? {} : { frameWidth: width, validFrameNll: bestRecord?.validLoss == null ? null : bestRecord.validLoss * width }),
-    tokensPerStep: data.windowLength / options.seqLen,
+    tokensPerStep: layout.window ? layout.perStep : data.windowLength / options.seqLen,
     validSource: data.validSource,
     epochs: state.epoch,
     bestEpoch: state.bestEpoch,
