@@ -12,6 +12,12 @@ export function optionParser<T>(parse: (text: string) => T): (text: string) => T
   };
 }
 
+/** A parser for an option given again and again: each value parsed (refusals as optionParser's) and added to the list. */
+export function repeatable<T>(parse: (text: string) => T): (text: string, previous: T[] | undefined) => T[] {
+  const one = optionParser(parse);
+  return (text, previous) => [...(previous ?? []), one(text)];
+}
+
 /** A whole number ("12"); anything else is refused with the text given. */
 export function wholeNumber(text: string): number {
   const n = Number(text);

@@ -10,6 +10,7 @@ import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerInfillCommand } from './commands/infill.js';
+import { registerInterpolateCommand } from './commands/interpolate.js';
 import { registerLiveCommand } from './commands/live.js';
 import { registerPlayCommand } from './commands/play.js';
 import { registerRenderCommand } from './commands/render.js';
@@ -37,6 +38,7 @@ export function createProgram(): Command {
   registerSampleCommand(program);
   registerAccompanyCommand(program);
   registerInfillCommand(program);
+  registerInterpolateCommand(program);
   registerLiveCommand(program);
   registerRenderCommand(program);
   registerPlayCommand(program);

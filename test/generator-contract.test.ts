@@ -35,10 +35,12 @@ const FOUR_PARTS = 'four-parts';
 const corpora = new Map<string, Corpus>();
 
 /** Per kind that makes pieces: small options (a run takes seconds), the music its encoder reads, the CLI flags of those options. */
-const SETUP: Record<string, { model: KindOptions; music: string; encoder?: object; flags: string[] }> = {
+const SETUP: Record<string, { model: KindOptions; music: string; encoder?: object; flags: string[]; quartersPerBar?: number }> = {
   lstm: { model: { units: 16, layers: 1, dropout: 0 }, music: FOLK_DEMO, encoder: { encoding: 'melody', features: ['beat'] }, flags: ['--units', '16'] },
   ngram: { model: { order: 3 }, music: FOLK_DEMO, encoder: { encoding: 'melody', features: ['beat'] }, flags: ['--order', '4'] },
   conv: { model: { filters: 8, layers: 3 }, music: FOUR_PARTS, flags: ['--filters', '8', '--layers', '3'] },
+  // windows of 2 bars of 2/4: the demo corpus's validation pieces hold some
+  vae: { model: { units: 16, latent: 4, beats: 2 }, music: FOLK_DEMO, flags: ['--units', '16', '--latent', '4', '--beats', '2'], quartersPerBar: 2 },
 };
 const musicOf = (name: string): string => (SETUP[name]!.music === FOUR_PARTS ? tmp.join(FOUR_PARTS) : SETUP[name]!.music);
 const corpusOf = (name: string): Corpus => corpora.get(musicOf(name))!;
@@ -60,8 +62,8 @@ async function failure(p: Promise<unknown> | (() => unknown)): Promise<MusegenEr
 /** The kinds that make pieces (other kinds — chords — keep contracts of their own). */
 const MAKERS = modelKinds().map((k) => k.name).filter((name) => name in SETUP);
 
-it('registers the LSTM and the n-gram model as left-to-right kinds, the conv model as one that fills cells', () => {
-  expect(MAKERS).toEqual(['lstm', 'ngram', 'conv']);
+it('registers the LSTM and the n-gram model as left-to-right kinds, the conv model as one that fills cells, the VAE as a latent one', () => {
+  expect(MAKERS).toEqual(['lstm', 'ngram', 'conv', 'vae']);
 });
 
 describe.each(MAKERS)('generator kind %s', (name) => {
@@ -80,7 +82,7 @@ describe.each(MAKERS)('generator kind %s', (name) => {
     const { generator, meta } = await loadGenerator(folderSource(dir('model')));
     expect(meta.kind).toBe(name);
     expect(generator.kind).toBe(name);
-    expect(generator.leftToRight ?? generator.infill).toBeDefined();
+    expect(generator.leftToRight ?? generator.infill ?? generator.latent).toBeDefined();
     expect(generator.trainable).toBeUndefined(); // loaded to sample
     const a = midiOf(generator, 11);
     expect(Buffer.compare(a, midiOf(generator, 11))).toBe(0);
@@ -126,6 +128,10 @@ describe.each(MAKERS)('generator kind %s', (name) => {
       const session = generator.leftToRight.session(context);
       expect(session.output).toBe('events');
       expect((await failure(() => session.push(10_000 as never))).code).toBe('BAD_ARGUMENT');
+    } else if (generator.latent) {
+      const window = new Int32Array(generator.latent.window.steps).fill(10_000);
+      expect((await failure(() => generator.latent!.encode([window]))).code).toBe('BAD_ARGUMENT');
+      expect((await failure(() => generator.latent!.decode(new Float32Array(generator.latent!.size + 1)))).code).toBe('BAD_ARGUMENT');
     } else {
       const tracks = generator.infill!.voices.length;
       const cells = new Int32Array(tracks * 8).fill(10_000);
@@ -180,10 +186,10 @@ describe('the CLI, for every kind', () => {
     expect(s.code).toBe(0);
     const summary = midicsvSummary(s.stdout);
     expect(summary.notes.length).toBeGreaterThan(4);
-    expect(summary.end).toBe(8 * 4 * summary.division);
+    expect(summary.end).toBe(8 * (SETUP[name]!.quartersPerBar ?? 4) * summary.division);
     const usage = musegen(['train', music, '--kind', name, '-o', 'other', name === 'ngram' ? '--filters' : '--order', '4'], { cwd });
     expect(usage.code).toBe(2); // an option of another kind is a usage error, in one line
-    expect(usage.stderr).toMatch(/^musegen: --(order|filters) is an option of (ngram|conv) models, not of (lstm|ngram|conv) models\n$/);
+    expect(usage.stderr).toMatch(/^musegen: --(order|filters) is an option of (ngram|conv) models, not of (lstm|ngram|conv|vae) models\n$/);
     const doctor = musegen(['doctor', '--json'], { cwd });
     expect(JSON.parse(doctor.text).kernels).toMatch(process.env.MUSEGEN_NATIVE === '0' ? /^javascript/ : /^native/); // CI builds the addon
   });

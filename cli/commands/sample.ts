@@ -16,11 +16,11 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseKey, parseMeter, performPiece, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
+  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseAttribute, parseKey, parseMeter, performPiece, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
   type KeyChoice, type Meter, type SamplingRun, type Score,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
-import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
+import { checkedOptions, decimal, optionParser, repeatable, wholeNumber } from '../options.js';
 import { createProgress } from '../progress.js';
 import { STDOUT, formatFor, outputFile } from '../score-output.js';
 import { writeStdout } from '../stdout.js';
@@ -44,6 +44,7 @@ interface SampleCliOptions {
   title?: string;
   program?: number;
   accents: boolean;
+  attribute?: [string, number][];
   quiet?: boolean;
 }
 
@@ -141,6 +142,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--title <text>', 'the piece\'s title (default: "musegen, seed N"; numbered with -n)')
     .option('--program <n>', 'General MIDI instrument of the piece, 0–127 (default: the model\'s, or the primer\'s; 0 is a piano)', optionParser(gmProgram))
     .option('--no-accents', 'every note at one velocity, instead of accents on the strong beats as a player gives them')
+    .option('--attribute <name=amount>', 'latent (VAE) models: move every latent along an attribute vector, e.g. density=+1.5 (density, range, syncopation; repeatable)', repeatable(parseAttribute))
     .action(async (opts: SampleCliOptions, cmd: Command) => {
       const { quiet } = cmd.optsWithGlobals<SampleCliOptions>();
       const format = checkedOptions(cmd, () => formatFor(opts.output, opts.format));
@@ -162,6 +164,7 @@ export function registerSampleCommand(program: Command): void {
         temperature: opts.temp, rhythmTemperature: opts.rhythmTemp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars,
         ...(opts.meter ? { meter: opts.meter } : {}), ...(opts.key ? { key: opts.key } : {}), ...(opts.tempo !== undefined ? { tempo: opts.tempo } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(primer ? { primer } : {}),
+        ...(opts.attribute ? { attributes: opts.attribute } : {}),
       });
       const writer = writerNamed(format);
       const files = stageFiles();

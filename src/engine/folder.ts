@@ -14,7 +14,7 @@
  * Test-only: MUSEGEN_TEST_SWAP_PAUSE_MS=<ms> pauses between the two renames
  * (after saying "swap paused" on stderr), so a test can kill a process there.
  */
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MusegenError, errorMessage } from '../errors.js';
@@ -136,4 +136,28 @@ async function writeSynced(path: string, data: Uint8Array): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Change a model folder's musegen.json (e.g. a VAE's attribute vectors in
+ * `hyper`), keeping every other file (weights, loss.svg, a checkpoint); the
+ * folder is replaced atomically like any model write.
+ */
+export async function updateModelMeta(dir: string, change: (meta: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+  const text = await readFile(join(dir, META_FILE), 'utf8').catch((e: unknown) => {
+    throw new MusegenError('NOT_FOUND', `no ${META_FILE} in the model folder (${errorMessage(e)})`, dir);
+  });
+  let meta: Record<string, unknown>;
+  try {
+    meta = JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new MusegenError('BAD_MODEL', `${META_FILE} is not JSON: ${errorMessage(e)}`, dir);
+  }
+  const next = { ...change(meta), savedAt: new Date().toISOString() };
+  const entries = (await readdir(dir)).filter((name) => name !== META_FILE);
+  await writeModelFolder(dir, new Map([[META_FILE, new TextEncoder().encode(JSON.stringify(next, null, 2) + '\n')]]), {
+    extra: async (temp) => {
+      for (const name of entries) await cp(join(dir, name), join(temp, name), { recursive: true });
+    },
+  });
 }

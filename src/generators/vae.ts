@@ -105,7 +105,7 @@ export class VaeGenerator implements Generator, Latent {
   static fromFolder(folder: ModelFolder, encoder: AnyEncoder, init: { train: boolean; seed?: Seed }): VaeGenerator {
     const hyper = folder.meta.hyper;
     if (hyper.sequence !== LATENT_SCHEME) {
-      throw new MusegenError('BAD_MODEL', `the model's layout is ${JSON.stringify(hyper.sequence ?? null)}, not ${LATENT_SCHEME}: it was made by another version of musegen`, folder.location);
+      throw new MusegenError('INCOMPATIBLE_MODEL', `trained on sequences '${String(hyper.sequence)}'; this musegen reads '${LATENT_SCHEME}' — retrain or upgrade`, folder.location);
     }
     let model: VaeModel | undefined;
     try {

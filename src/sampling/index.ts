@@ -18,3 +18,4 @@ export * from './infill-region.js';
 export * from './chords.js';
 export * from './comping.js';
 export * from './accompany.js';
+export * from './latent.js';

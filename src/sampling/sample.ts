@@ -21,6 +21,7 @@ import type { Generator, LeftToRight } from '../generators/index.js';
 import type { Score, Steps } from '../score/index.js';
 import { planPiece, type PieceShape, type PiecePlan } from './context.js';
 import { gibbsPiece } from './gibbs-piece.js';
+import { latentPiece } from './latent.js';
 import { checkSamplingOptions, drawIndex, drawRow, eventDistribution, type SamplingOptions } from './distribution.js';
 
 export interface SampleOptions extends Partial<SamplingOptions>, Partial<PieceShape> {
@@ -32,6 +33,8 @@ export interface SampleOptions extends Partial<SamplingOptions>, Partial<PieceSh
   primer?: Score;
   /** Called with the notes each step finishes, as they are generated (the primer's too), and the piece's number. */
   onNotes?: (notes: TrackNote[], piece: number) => void;
+  /** Latent models: attribute vectors added to every latent (['density', 1.5]). */
+  attributes?: [string, number][];
 }
 
 export const SAMPLE_DEFAULTS = { count: 1, bars: 16 } as const;
@@ -67,7 +70,16 @@ export interface SamplingRun {
 export function startSampling(generator: Generator, options: Omit<SampleOptions, 'count' | 'onNotes'> = {}): SamplingRun {
   const sampling = checkSamplingOptions(options);
   const model = generator.leftToRight;
-  if (!model && !generator.infill) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model neither generates left to right nor fills in music, so it cannot sample a piece`);
+  const latent = !model && !generator.infill ? generator.latent : undefined;
+  if (!model && !generator.infill && !latent) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model neither generates left to right nor fills in music, so it cannot sample a piece`);
+  if (options.attributes && options.attributes.length > 0 && !latent) throw new MusegenError('BAD_ARGUMENT', `attributes steer latent (VAE) models; a '${generator.kind}' model has none`);
+  if (latent) {
+    if (sampling.topK !== null || sampling.topP !== null) throw new MusegenError('BAD_ARGUMENT', 'top-k and top-p are not offered for latent (VAE) models: use the temperature alone');
+    const plan = planPiece(generator.encoder, { ...options, meter: options.meter ?? latent.window.meter, bars: options.bars ?? SAMPLE_DEFAULTS.bars }, options.primer);
+    const seed = options.seed ?? randomSeed();
+    const rng = createRng(seed);
+    return { seed, plan, piece: () => latentPiece(generator, plan, sampling.temperature, rng.fork(), options.attributes ?? []) };
+  }
   if ((!model || layoutFor(generator.encoder).output === 'roll') && (sampling.topK !== null || sampling.topP !== null)) {
     throw new MusegenError('BAD_ARGUMENT', `top-k and top-p choose among tokens; this model ${model ? 'makes piano rolls' : 'fills cells by Gibbs sampling'} (use the temperature alone)`);
   }
