@@ -122,13 +122,13 @@ describe('musegen live through a recording port', () => {
     expect(run.plan.context.keySignatures[0]).toMatchObject({ fifths: 1 }); // G major, heard from the call (the model is key-conditioned)
   });
 
-  it('refuses clearly: an unknown port (listing those there are), a model that cannot generate left to right, no MIDI system', async () => {
+  it('refuses clearly: an unknown port (listing those there are), a model that makes no pieces, no MIDI system', async () => {
     const { driver } = memoryDriver();
     await expect(playLive({ generator, driver, output: { port: 'Nope' }, bpm: 120, bars: 1, timer: new PreciseTimer() }))
       .rejects.toThrow('no MIDI output port named "Nope"; the outputs are: "memory"');
-    const noLeftToRight = { ...generator, kind: 'vae', leftToRight: undefined } as Generator;
-    await expect(playLive({ generator: noLeftToRight, driver, output: {}, bpm: 120, bars: 1, timer: new PreciseTimer() }))
-      .rejects.toThrow(/a 'vae' model does not generate left to right/);
+    const noPieces = { ...generator, kind: 'critic', leftToRight: undefined } as Generator;
+    await expect(playLive({ generator: noPieces, driver, output: {}, bpm: 120, bars: 1, timer: new PreciseTimer() }))
+      .rejects.toThrow(/a 'critic' model neither generates left to right nor fills in music, so it cannot sample a piece/);
     if (process.platform === 'linux' && !existsSync('/dev/snd/seq')) {
       expect(() => easymidiDriver()).toThrow(MusegenError);
       expect(() => easymidiDriver()).toThrow(/no MIDI system: .*ALSA sequencer.*install/);
