@@ -250,23 +250,41 @@ export function voiceLeading(piece: VoiceCells, ranges?: readonly PitchSpan[], o
       else if (before === 0 && after === 0) pair.octaves++;
     }
   }
-  const bothMove = pairs.reduce((n, p) => n + p.bothMove, 0);
-  const fifths = pairs.reduce((n, p) => n + p.fifths, 0);
-  const octaves = pairs.reduce((n, p) => n + p.octaves, 0);
+  return leadingOf({ pieces: 1, steps, polyphonicSteps, crossingSteps, transitions, pairs, soundingCells, outOfRange, ranged: Boolean(ranges) });
+}
+
+/** The counts a measurement is made of; rates and shares are taken from them. */
+interface LeadingCounts {
+  pieces: number;
+  steps: number;
+  polyphonicSteps: number;
+  crossingSteps: number;
+  transitions: number;
+  pairs: PairLeading[];
+  soundingCells: number;
+  outOfRange: number;
+  /** Whether ranges were given (else the out-of-range share is null). */
+  ranged: boolean;
+}
+
+function leadingOf(c: LeadingCounts): VoiceLeading {
+  const bothMove = c.pairs.reduce((n, p) => n + p.bothMove, 0);
+  const fifths = c.pairs.reduce((n, p) => n + p.fifths, 0);
+  const octaves = c.pairs.reduce((n, p) => n + p.octaves, 0);
   return {
-    pieces: 1,
-    steps,
-    polyphonicSteps,
-    crossingSteps,
-    crossingShare: ratio(crossingSteps, polyphonicSteps),
-    transitions,
+    pieces: c.pieces,
+    steps: c.steps,
+    polyphonicSteps: c.polyphonicSteps,
+    crossingSteps: c.crossingSteps,
+    crossingShare: ratio(c.crossingSteps, c.polyphonicSteps),
+    transitions: c.transitions,
     bothMove,
     parallelFifths: { count: fifths, rate: ratio(fifths, bothMove) },
     parallelOctaves: { count: octaves, rate: ratio(octaves, bothMove) },
-    pairs,
-    soundingCells,
-    outOfRange,
-    outOfRangeShare: ranges ? ratio(outOfRange, soundingCells) : null,
+    pairs: c.pairs,
+    soundingCells: c.soundingCells,
+    outOfRange: c.outOfRange,
+    outOfRangeShare: c.ranged ? ratio(c.outOfRange, c.soundingCells) : null,
   };
 }
 
@@ -281,29 +299,11 @@ export function poolVoiceLeading(parts: readonly VoiceLeading[]): VoiceLeading {
     fifths: sum((v) => v.pairs[k]!.fifths),
     octaves: sum((v) => v.pairs[k]!.octaves),
   }));
-  const polyphonicSteps = sum((v) => v.polyphonicSteps);
-  const crossingSteps = sum((v) => v.crossingSteps);
-  const bothMove = sum((v) => v.bothMove);
-  const fifths = sum((v) => v.parallelFifths.count);
-  const octaves = sum((v) => v.parallelOctaves.count);
-  const soundingCells = sum((v) => v.soundingCells);
-  const outOfRange = sum((v) => v.outOfRange);
-  const ranged = parts.length > 0 && parts.every((v) => v.outOfRangeShare !== null);
-  return {
-    pieces: sum((v) => v.pieces),
-    steps: sum((v) => v.steps),
-    polyphonicSteps,
-    crossingSteps,
-    crossingShare: ratio(crossingSteps, polyphonicSteps),
-    transitions: sum((v) => v.transitions),
-    bothMove,
-    parallelFifths: { count: fifths, rate: ratio(fifths, bothMove) },
-    parallelOctaves: { count: octaves, rate: ratio(octaves, bothMove) },
-    pairs,
-    soundingCells,
-    outOfRange,
-    outOfRangeShare: ranged ? ratio(outOfRange, soundingCells) : null,
-  };
+  return leadingOf({
+    pieces: sum((v) => v.pieces), steps: sum((v) => v.steps), polyphonicSteps: sum((v) => v.polyphonicSteps), crossingSteps: sum((v) => v.crossingSteps),
+    transitions: sum((v) => v.transitions), pairs, soundingCells: sum((v) => v.soundingCells), outOfRange: sum((v) => v.outOfRange),
+    ranged: parts.length > 0 && parts.every((v) => v.outOfRangeShare !== null),
+  });
 }
 
 /** The measures over several pieces, pooled (counts summed, rates of the sums). */
