@@ -30,8 +30,11 @@ let generator: Generator;
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
   const corpus = await loadCorpus([writeFourPartFolder(tmp.join('satb'), fourPartPieces(12, 3))], { cacheDir: tmp.join('cache') });
-  await train(corpus, { output: tmp.join('model'), evaluation: standardEvaluation, options: { kind: 'conv', model: { filters: 8, layers: 3 }, seqLen: 32, batch: 8, epochs: 1, seed: 1 } });
-  generator = (await loadGenerator(folderSource(tmp.join('model')))).generator;
+  const trained = await train(corpus, { output: tmp.join('model'), evaluation: standardEvaluation, options: { kind: 'conv', model: { filters: 8, layers: 3 }, seqLen: 32, batch: 8, epochs: 1, seed: 1 } });
+  expect(trained.target).toBe('hidden cell'); // its loss is a mean over the cells it was asked to fill
+  const loaded = await loadGenerator(folderSource(tmp.join('model')));
+  expect(loaded.meta.metrics.nllUnit).toBe('nats per hidden cell');
+  generator = loaded.generator;
 });
 
 const failure = (f: () => unknown): MusegenError => {

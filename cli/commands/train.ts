@@ -118,7 +118,7 @@ function reporter(quiet: boolean): { onEvent: (e: TrainEvent) => void; done: () 
 function summary(r: TrainResult): string {
   const nll = r.validNll ?? r.trainNll;
   const why = r.finished === 'early-stop' ? 'stopped early' : counted(r.epochs, 'epoch');
-  const unit = r.frameWidth === null ? `${nll?.toFixed(4)} nats/token` : `${((nll ?? 0) * r.frameWidth).toFixed(3)} nats/frame (Σ over ${r.frameWidth} values)`;
+  const unit = r.frameWidth === null ? `${nll?.toFixed(4)} nats/${r.target}` : `${((nll ?? 0) * r.frameWidth).toFixed(3)} nats/frame (Σ over ${r.frameWidth} values)`;
   const figure = nll === null ? '' : `: ${r.validNll !== null ? 'valid' : 'train'} NLL ${unit} at epoch ${r.bestEpoch}`;
   const markov = r.markov3ValidNll === null ? '' : ` (3-gram Markov ${r.markov3ValidNll.toFixed(4)})`;
   return `model saved in ${r.output} (${why}, ${duration(r.seconds)})${figure}${markov}`;

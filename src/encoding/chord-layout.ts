@@ -174,6 +174,7 @@ export interface ChordBatch extends LayoutBatch {
 /** The layout chord models train and are evaluated in (see the file's comment). */
 export class ChordLayout implements BatchLayout<ChordBatch> {
   readonly output = 'chords';
+  readonly target = 'beat';
   readonly perStep = 1;
 
   constructor(readonly encoder: AnyEncoder) {}

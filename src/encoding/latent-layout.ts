@@ -145,6 +145,7 @@ export const MIN_WINDOW_NOTES = 2;
 /** The layout latent melody models train and are evaluated in (see the file's comment). */
 export class LatentLayout implements BatchLayout<LatentBatch> {
   readonly output = 'latent';
+  readonly target = 'token';
   readonly perStep = 1;
   /** Steps of one window. */
   readonly steps: Steps;

@@ -63,6 +63,8 @@ export interface LayoutBatch {
 export interface BatchLayout<B extends LayoutBatch = LayoutBatch> {
   /** What a position predicts: 'events' (a token), 'roll' (a row of values), 'cells' (every voice cell of a step). */
   readonly output: string;
+  /** What one target of its loss is, for the unit of the mean loss ('token' → nats per token). */
+  readonly target: string;
   /** Positions per step. */
   readonly perStep: number;
   /** A layout whose examples are windows of one fixed length names them (positions): the trainer cuts these, not --seq-len / --hop. */
@@ -139,6 +141,7 @@ abstract class BaseLayout {
 /** Token streams (melody, voices), interleaved step by step. */
 export class EventLayout extends BaseLayout {
   readonly output = 'events';
+  readonly target = 'token';
   /** Token streams, interleaved: positions per step. */
   readonly perStep: number;
   readonly vocabulary: EventVocabulary;
@@ -203,6 +206,7 @@ export class EventLayout extends BaseLayout {
 /** Piano rolls: one row of values per step. */
 export class RollLayout extends BaseLayout {
   readonly output = 'roll';
+  readonly target = 'roll value';
   readonly perStep = 1;
   /** Values per roll row. */
   readonly width: number;
@@ -270,6 +274,7 @@ export interface CellBatch extends LayoutBatch {
  */
 export class CellLayout extends BaseLayout {
   readonly output = 'cells' as const;
+  readonly target = 'hidden cell';
   readonly perStep = 1;
   readonly tracks: number;
 

@@ -26,6 +26,8 @@ export interface LossPlotOptions {
   /** The epoch whose weights the model keeps. */
   bestEpoch?: number | null;
   title?: string;
+  /** What the loss is a mean over (default 'token'): the axis reads "NLL (nats per token)". */
+  target?: string;
 }
 
 const SIZE = { width: 640, height: 400, left: 64, right: 24, top: 40, bottom: 48 };
@@ -69,7 +71,7 @@ export function lossPlotSvg(history: readonly EpochRecord[], options: LossPlotOp
   }
   parts.push(el('polyline', { points: `${left},${top} ${left},${top + plotH} ${left + plotW},${top + plotH}`, fill: 'none', stroke: COLOURS.axis }));
   parts.push(el('text', { x: left + plotW / 2, y: height - 10, 'text-anchor': 'middle', fill: COLOURS.axis }, [text('epoch')]));
-  parts.push(el('text', { x: 16, y: top + plotH / 2, 'text-anchor': 'middle', fill: COLOURS.axis, transform: `rotate(-90 16 ${top + plotH / 2})` }, [text('NLL (nats per token)')]));
+  parts.push(el('text', { x: 16, y: top + plotH / 2, 'text-anchor': 'middle', fill: COLOURS.axis, transform: `rotate(-90 16 ${top + plotH / 2})` }, [text(`NLL (nats per ${options.target ?? 'token'})`)]));
   if (options.title) parts.push(el('text', { x: left, y: 22, 'font-weight': 'bold', fill: COLOURS.axis }, [text(options.title)]));
 
   const curve = (points: [number, number][], colour: string, label: string): void => {

@@ -95,11 +95,13 @@ export interface TrainResult {
   finished: RunState['finished'];
   epochs: number;
   bestEpoch: number | null;
-  /** Mean loss per target: nats per token (events), or per roll value (rolls: see `frameWidth`). */
+  /** Mean loss per target: nats per `target` (a token, a roll value — see `frameWidth` —, a hidden cell, a beat). */
   validNll: number | null;
   trainNll: number | null;
   /** Rolls: values per frame, so that validNll × frameWidth is nats per frame summed over them; null for events. */
   frameWidth: number | null;
+  /** What one target is, in the model's layout ('token', 'roll value', 'hidden cell', 'beat'). */
+  target: string;
   markov3ValidNll: number | null;
   steps: number;
   seconds: number;
@@ -205,6 +207,7 @@ async function loop(
           baseline: state.markov === null || baselineLabel === null ? null : { label: baselineLabel, value: state.markov },
           bestEpoch: state.bestEpoch,
           title: trainable.title,
+          target: layout.target,
         }),
       });
       emit({ type: 'checkpoint', epoch: state.epoch, batch: state.batch, path: join(run.output, CHECKPOINT_DIR) });
@@ -271,7 +274,7 @@ async function loop(
     const bestRecord = state.history.find((h) => h.epoch === state.bestEpoch);
     return {
       output: run.output, interrupted, finished: state.finished, epochs: state.epoch, bestEpoch: state.bestEpoch,
-      validNll: bestRecord?.validLoss ?? null, trainNll: bestRecord?.trainLoss ?? null, frameWidth: frameWidth(layout), markov3ValidNll: state.markov,
+      validNll: bestRecord?.validLoss ?? null, trainNll: bestRecord?.trainLoss ?? null, frameWidth: frameWidth(layout), target: layout.target, markov3ValidNll: state.markov,
       steps: state.step, seconds: state.seconds, seed: options.seed, digest: data.digest, data: data.description, warnings: data.warnings,
     };
   } finally {
@@ -293,7 +296,7 @@ function modelMetrics(state: RunState, data: TrainingData, options: TrainOptions
     validNll: bestRecord?.validLoss ?? null,
     trainNll: bestRecord?.trainLoss ?? null,
     markov3ValidNll: state.markov,
-    nllUnit: width === null ? 'nats per token' : `nats per roll value (mean of ${width}; × ${width} for nats per frame)`,
+    nllUnit: width === null ? `nats per ${layout.target}` : `nats per roll value (mean of ${width}; × ${width} for nats per frame)`,
     ...(width === null ? {} : { frameWidth: width, validFrameNll: bestRecord?.validLoss == null ? null : bestRecord.validLoss * width }),
     tokensPerStep: layout.window ? layout.perStep : data.windowLength / options.seqLen,
     validSource: data.validSource,
