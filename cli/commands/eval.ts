@@ -10,8 +10,8 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  MusegenError, benchmarkFile, chordAccuracy, benchmarkNamed, bundledModelPath, evaluateLikelihood, folderSource, loadGenerator, publishedComparison, workingSplit,
-  type ChordAccuracyReport, type LikelihoodReport, type Split,
+  MusegenError, attributeEffects, benchmarkFile, chordAccuracy, evaluationWindows, interpolationSmoothness, latentReconstruction, benchmarkNamed, bundledModelPath, evaluateLikelihood, folderSource, loadGenerator, publishedComparison, workingSplit,
+  type AttributeEffect, type ChordAccuracyReport, type InterpolationReport, type LikelihoodReport, type ReconstructionReport, type Split,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
@@ -67,6 +67,25 @@ function renderChords(r: ChordAccuracyReport & { model: string; data: string; sp
   ]);
 }
 
+function renderLatent(r: {
+  model: string; data: string; split: string; pieces: number; reconstruction: ReconstructionReport; interpolation: InterpolationReport; attributes: AttributeEffect[] | null;
+}): string {
+  const { reconstruction: c, interpolation: i } = r;
+  const rows: [string, string][] = [
+    ['model', r.model],
+    ['data', `${r.data} (${r.split}: ${count(r.pieces)} pieces, ${count(c.windows)} windows, ${count(c.tokens)} tokens)`],
+    ['reconstruction, teacher-forced', `${percent(c.teacherForced)} of tokens (z = μ, likeliest token)`],
+    ['reconstruction, sampled', `${percent(c.sampled)} of tokens (z = μ, decoder fed its own likeliest tokens)`],
+    ['KL', `${c.kl.toFixed(2)} nats per window; ${c.activeDimensions} of ${c.klPerDimension.length} dimensions active (mean KL > ${c.threshold} nats)`],
+    ['interpolation ends', `${percent(i.endAccuracy)} of tokens of steps 0 and ${i.steps - 1} equal to the two windows (${i.pairs} pairs)`],
+    ['interpolation steps', `note edit distance ${i.neighbourDistance.toFixed(2)} between neighbours (largest ${i.largestNeighbourDistance.toFixed(2)}), ${i.endDistance.toFixed(2)} between the ends; path ÷ ends ${i.pathRatio.toFixed(2)}`],
+  ];
+  for (const a of r.attributes ?? []) {
+    rows.push([`+${a.amount} ${a.attribute}`, `${Object.entries(a.standardized).map(([k, v]) => `${k} ${v >= 0 ? '+' : ''}${v.toFixed(2)} sd`).join(' · ')} over ${a.samples} samples${a.movesItsOwn ? '' : ' (not the most moved)'}`]);
+  }
+  return table(rows);
+}
+
 export function registerEvalCommand(program: Command): void {
   const command = program
     .command('eval')
@@ -81,7 +100,7 @@ export function registerEvalCommand(program: Command): void {
     const modelDir = opts.model ?? bundledModelPath();
     const { generator } = await loadGenerator(folderSource(modelDir));
     try {
-      if (!generator.leftToRight && !generator.chords) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model does not generate left to right; eval scores left-to-right models and chord models`, modelDir);
+      if (!generator.leftToRight && !generator.chords && !generator.latent) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model does not generate left to right; eval scores left-to-right, chord and latent models`, modelDir);
       const paths = opts.data.map((d) => {
         const benchmark = benchmarkNamed(d);
         return benchmark ? benchmarkFile(benchmark) : d;
@@ -102,6 +121,19 @@ export function registerEvalCommand(program: Command): void {
         bar.finish();
         const result = { model: modelDir, data: paths.join(', '), split: opts.split, kind: generator.kind, ...report };
         process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderChords(result));
+        return;
+      }
+      if (generator.latent) {
+        // latent models: reconstruction of the split's windows, active dimensions, interpolation, attribute arithmetic
+        bar.finish();
+        const windows = evaluationWindows(generator, pieces.map((p) => p.score));
+        const wbar = createProgress({ label: 'reconstructing', total: windows.length, unit: 'windows', quiet: Boolean(opts.quiet) });
+        const reconstruction = latentReconstruction(generator, windows, { onWindow: (done) => wbar.update(done) });
+        wbar.finish();
+        const interpolation = interpolationSmoothness(generator, windows, { pairs: 100, steps: 7, seed: 1 });
+        const attributes = generator.latent.attributes.size > 0 ? attributeEffects(generator, { samples: 100, amount: 1.5, seed: 1 }) : null;
+        const result = { model: modelDir, data: paths.join(', '), split: opts.split, kind: generator.kind, pieces: pieces.length, reconstruction, interpolation, attributes };
+        process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderLatent(result));
         return;
       }
       const report = evaluateLikelihood(generator.leftToRight!, generator.encoder, pieces.map((p) => p.score), { onPiece: (done) => bar.update(done) });

@@ -19,7 +19,7 @@
  * fall exactly on them.
  */
 import { MusegenError } from '../errors.js';
-import { barLength, barStarts, ticksPerStep, timeSignatureAt, type Meter, type Steps } from '../score/index.js';
+import { barLength, barStarts, midiOf, ticksPerStep, timeSignatureAt, type Meter, type Steps } from '../score/index.js';
 import { scoreShell } from './context.js';
 import type { AnyEncoder } from './from-spec.js';
 import type { BatchLayout, BatchWindow, LayoutBatch, PreparedPiece } from './sequences.js';
@@ -185,3 +185,36 @@ export function latentLayoutUnsupported(encoder: AnyEncoder): string | null {
   if (encoder.spec.encoding !== 'melody') return `latent (VAE) models read one melody: choose --encoding melody, not ${encoder.spec.encoding}`;
   return null;
 }
+
+/** Attributes a window is measured by, and that vectors in z are fitted for. */
+export const ATTRIBUTES = ['density', 'range', 'syncopation'] as const;
+export type AttributeName = (typeof ATTRIBUTES)[number];
+
+/**
+ * A window's attributes: `density` note-ons per bar; `range` semitones from
+ * its lowest to its highest note; `syncopation` the share of its notes that
+ * start off the beat and sound on over the next beat (0 without notes).
+ */
+export function windowAttributes(encoder: AnyEncoder, tokens: Int32Array, window: LatentWindowSpec): Record<AttributeName, number> {
+  const barSteps = stepsPerBar(window.meter, window.stepsPerQuarter);
+  const compound = window.meter.numerator % 3 === 0 && window.meter.numerator > 3;
+  const beat = compound ? (3 * barSteps) / window.meter.numerator : barSteps / window.meter.numerator;
+  const pitches: number[] = [];
+  let syncopated = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    const tok = tokens[t]!;
+    if (tok < FIRST_PITCH_TOKEN) continue;
+    pitches.push(midiOf(encoder.vocabulary.pitches[tok - FIRST_PITCH_TOKEN]!));
+    if ((t % barSteps) % beat === 0) continue;
+    let end = t + 1;
+    while (end < tokens.length && tokens[end] === HOLD) end++;
+    const nextBeat = Math.ceil(t / beat) * beat;
+    if (end > nextBeat) syncopated++;
+  }
+  return {
+    density: pitches.length / window.bars,
+    range: pitches.length === 0 ? 0 : Math.max(...pitches) - Math.min(...pitches),
+    syncopation: pitches.length === 0 ? 0 : syncopated / pitches.length,
+  };
+}
+

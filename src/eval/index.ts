@@ -25,3 +25,4 @@ export * from './voice-leading.js';
 export * from './infill-likelihood.js';
 export * from './harmoniser.js';
 export * from './chord-accuracy.js';
+export * from './vae.js';

@@ -27,3 +27,4 @@ export * from './chords-model.js';
 export * from './chords.js';
 export * from './vae-model.js';
 export * from './vae.js';
+export * from './latent-space.js';

@@ -9,22 +9,16 @@
  *   z ~ N(0, I), each next z = ρ·z + √(1−ρ²)·ε ─ decode ─ windows strung ─ a piece (`musegen sample -m <vae>`)
  */
 import {
-  FIRST_PITCH_TOKEN, HOLD, REST, createStepContext, latentWindows, stepsPerBar, contextMeters,
-  type AnyEncoder, type EncodedEvents, type MelodyEncoder, type LatentWindow, type StepContext, type TrackNote,
+  ATTRIBUTES, HOLD, REST, createStepContext, latentWindows, stepsPerBar, contextMeters, windowAttributes,
+  type AttributeName, type EncodedEvents, type LatentWindow, type MelodyEncoder, type StepContext, type TrackNote,
 } from '../encoding/index.js';
-import { createRng, type Rng, type Seed } from '../engine/index.js';
+import type { Rng } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
-import type { Generator, Latent } from '../generators/index.js';
+import { latentOf, priorSample, withAttributes, type Generator, type Latent } from '../generators/index.js';
 import { createScore, intervalForSemitones, midiOf, pitchName, spellMidi, transpose, type Score } from '../score/index.js';
 import { melodyLine } from './accompany.js';
 import type { PiecePlan } from './context.js';
 import type { PieceStepper } from './sample.js';
-
-/** The latent capability of a generator; throws MusegenError('UNSUPPORTED') for a model without one. */
-export function latentOf(generator: Generator): Latent {
-  if (!generator.latent) throw new MusegenError('UNSUPPORTED', `a '${generator.kind}' model has no latent space (train one with --kind vae)`);
-  return generator.latent;
-}
 
 /** What the model reads of a melody: its windows, and what was done to fit it. */
 export interface LatentInput {
@@ -85,86 +79,96 @@ export function melodyWindowsFor(generator: Generator, score: Score, name = 'the
   return { windows, warnings, transposed: shift, bars };
 }
 
-/** Spherical interpolation between a and b at t ∈ [0, 1] (linear when they are parallel). */
-export function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array {
-  if (a.length !== b.length) throw new MusegenError('BAD_ARGUMENT', `latents of ${a.length} and ${b.length} values`);
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  const cos = Math.max(-1, Math.min(1, dot / (Math.sqrt(na * nb) || 1)));
-  const omega = Math.acos(cos);
-  const out = new Float32Array(a.length);
-  if (Math.abs(Math.sin(omega)) < 1e-6) {
-    for (let i = 0; i < a.length; i++) out[i] = (1 - t) * a[i]! + t * b[i]!;
-    return out;
-  }
-  const wa = Math.sin((1 - t) * omega) / Math.sin(omega);
-  const wb = Math.sin(t * omega) / Math.sin(omega);
-  for (let i = 0; i < a.length; i++) out[i] = wa * a[i]! + wb * b[i]!;
-  return out;
-}
-
-/** Attributes a window is measured by, and that vectors in z are fitted for. */
-export const ATTRIBUTES = ['density', 'range', 'syncopation'] as const;
-export type AttributeName = (typeof ATTRIBUTES)[number];
+/** How attribute vectors are fitted: MusicVAE's difference of quartile means, or the same held apart by a joint linear fit. */
+export type AttributeMethod = 'difference' | 'regression';
 
 /**
- * A window's attributes: `density` note-ons per bar; `range` semitones from
- * its lowest to its highest note; `syncopation` the share of its notes that
- * start off the beat and sound on over the next beat (0 without notes).
+ * Attribute vectors. 'difference' (MusicVAE's): for each attribute, the mean
+ * μ of the windows in its top quartile minus the mean μ of those in its
+ * bottom quartile. 'regression' (the default): μ fitted by least squares on
+ * all the attributes at once (standardized), so each vector is the move in z
+ * of its attribute with the others held; scaled to the spread between that
+ * attribute's top and bottom quartile means, as the difference is. Attributes
+ * move together in melodies (more notes, wider range), and the difference
+ * carries the others along. Throws MusegenError('EMPTY') with fewer than 8 windows.
  */
-export function windowAttributes(encoder: AnyEncoder, tokens: Int32Array, window: Latent['window']): Record<AttributeName, number> {
-  const barSteps = stepsPerBar(window.meter, window.stepsPerQuarter);
-  const compound = window.meter.numerator % 3 === 0 && window.meter.numerator > 3;
-  const beat = compound ? (3 * barSteps) / window.meter.numerator : barSteps / window.meter.numerator;
-  const pitches: number[] = [];
-  let syncopated = 0;
-  for (let t = 0; t < tokens.length; t++) {
-    const tok = tokens[t]!;
-    if (tok < FIRST_PITCH_TOKEN) continue;
-    pitches.push(midiOf(encoder.vocabulary.pitches[tok - FIRST_PITCH_TOKEN]!));
-    if ((t % barSteps) % beat === 0) continue;
-    let end = t + 1;
-    while (end < tokens.length && tokens[end] === HOLD) end++;
-    const nextBeat = Math.ceil(t / beat) * beat;
-    if (end > nextBeat) syncopated++;
-  }
-  return {
-    density: pitches.length / window.bars,
-    range: pitches.length === 0 ? 0 : Math.max(...pitches) - Math.min(...pitches),
-    syncopation: pitches.length === 0 ? 0 : syncopated / pitches.length,
-  };
-}
-
-/**
- * Attribute vectors (MusicVAE's): for each attribute, the mean μ of the
- * windows in its top quartile minus the mean μ of those in its bottom
- * quartile. Throws MusegenError('EMPTY') with fewer than 8 windows.
- */
-export function fitAttributes(generator: Generator, windows: readonly Int32Array[]): Map<AttributeName, Float32Array> {
+export function fitAttributes(generator: Generator, windows: readonly Int32Array[], method: AttributeMethod = 'regression'): Map<AttributeName, Float32Array> {
   const latent = latentOf(generator);
   if (windows.length < 8) throw new MusegenError('EMPTY', `attribute vectors need at least 8 windows of ${latent.window.bars} bars of ${meterText(latent.window.meter)}, not ${windows.length}`);
   const codes = latent.encode(windows).map((c) => c.mu);
   const measures = windows.map((w) => windowAttributes(generator.encoder, w, latent.window));
+  const n = windows.length;
+  const Z = latent.size;
   const out = new Map<AttributeName, Float32Array>();
-  for (const name of ATTRIBUTES) {
+  const quartiles = (name: AttributeName) => {
     const order = measures.map((m, i) => ({ v: m[name], i })).sort((a, b) => a.v - b.v);
     const q = Math.max(1, Math.floor(order.length / 4));
-    const mean = (list: { i: number }[]): Float32Array => {
-      const m = new Float32Array(latent.size);
-      for (const { i } of list) for (let j = 0; j < m.length; j++) m[j]! += codes[i]![j]! / list.length;
-      return m;
-    };
-    const top = mean(order.slice(-q));
-    const bottom = mean(order.slice(0, q));
-    out.set(name, top.map((x, j) => x - bottom[j]!));
+    return { top: order.slice(-q), bottom: order.slice(0, q) };
+  };
+  if (method === 'difference') {
+    for (const name of ATTRIBUTES) {
+      const { top, bottom } = quartiles(name);
+      const mean = (list: { i: number }[]): Float32Array => {
+        const m = new Float32Array(Z);
+        for (const { i } of list) for (let j = 0; j < Z; j++) m[j]! += codes[i]![j]! / list.length;
+        return m;
+      };
+      const t = mean(top);
+      const b = mean(bottom);
+      out.set(name, t.map((x, j) => x - b[j]!));
+    }
+    return out;
   }
+  // standardized attributes A [n, k]; W = (AᵀA)⁻¹ Aᵀ (μ − mean μ)  [k, Z]
+  const k = ATTRIBUTES.length;
+  const stats = ATTRIBUTES.map((a) => {
+    const m = measures.reduce((s, x) => s + x[a], 0) / n;
+    const sd = Math.sqrt(measures.reduce((s, x) => s + (x[a] - m) ** 2, 0) / n) || 1;
+    return { m, sd };
+  });
+  const A = measures.map((x) => ATTRIBUTES.map((a, c) => (x[a] - stats[c]!.m) / stats[c]!.sd));
+  const muMean = new Float64Array(Z);
+  for (const c of codes) for (let j = 0; j < Z; j++) muMean[j]! += c[j]! / n;
+  const AtA = Array.from({ length: k }, (_, r) => Array.from({ length: k }, (_, c) => A.reduce((s, row) => s + row[r]! * row[c]!, 0)));
+  const AtM = Array.from({ length: k }, (_, r) => {
+    const v = new Float64Array(Z);
+    A.forEach((row, i) => {
+      for (let j = 0; j < Z; j++) v[j]! += row[r]! * (codes[i]![j]! - muMean[j]!);
+    });
+    return v;
+  });
+  const inverse = invert(AtA.map((r, i) => r.map((x, c) => x + (i === c ? 1e-6 * n : 0))));
+  ATTRIBUTES.forEach((name, r) => {
+    const { top, bottom } = quartiles(name);
+    const spread = (top.reduce((s, x) => s + x.v, 0) / top.length - bottom.reduce((s, x) => s + x.v, 0) / bottom.length) / stats[r]!.sd;
+    const v = new Float32Array(Z);
+    for (let j = 0; j < Z; j++) {
+      let w = 0;
+      for (let c = 0; c < k; c++) w += inverse[r]![c]! * AtM[c]![j]!;
+      v[j] = w * spread;
+    }
+    out.set(name, v);
+  });
   return out;
+}
+
+/** The inverse of a small square matrix (Gauss–Jordan with partial pivoting). */
+function invert(m: number[][]): number[][] {
+  const n = m.length;
+  const a = m.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+    [a[c], a[p]] = [a[p]!, a[c]!];
+    const d = a[c]![c]! || 1e-12;
+    for (let j = 0; j < 2 * n; j++) a[c]![j]! /= d;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]!;
+      for (let j = 0; j < 2 * n; j++) a[r]![j]! -= f * a[c]![j]!;
+    }
+  }
+  return a.map((row) => row.slice(n));
 }
 
 /** "density=+1.5" → ['density', 1.5]; refuses unknown names and non-numbers. */
@@ -172,29 +176,6 @@ export function parseAttribute(text: string): [string, number] {
   const m = /^\s*([a-z]+)\s*=\s*([+-]?\d+(?:\.\d+)?)\s*$/i.exec(text);
   if (!m) throw new MusegenError('BAD_ARGUMENT', `"${text}" is not an attribute change like density=+1.5`);
   return [m[1]!.toLowerCase(), Number(m[2])];
-}
-
-/** z moved by the named attribute vectors, each times its amount; throws MusegenError for an attribute the model has no vector for. */
-export function withAttributes(latent: Latent, z: Float32Array, changes: readonly [string, number][]): Float32Array {
-  const out = Float32Array.from(z);
-  for (const [name, amount] of changes) {
-    const v = latent.attributes.get(name);
-    if (!v) {
-      const known = [...latent.attributes.keys()];
-      throw new MusegenError('BAD_ARGUMENT', known.length === 0
-        ? `this model has no attribute vectors yet: fit them with musegen attributes -m <model> <corpus>`
-        : `unknown attribute '${name}' (this model has ${known.join(', ')})`);
-    }
-    for (let i = 0; i < out.length; i++) out[i]! += amount * v[i]!;
-  }
-  return out;
-}
-
-/** A draw from N(0, I). */
-export function priorSample(size: number, rng: Rng): Float32Array {
-  const z = new Float32Array(size);
-  for (let i = 0; i < size; i++) z[i] = rng.normal();
-  return z;
 }
 
 /** The context of windows written one after another: the model's meter and grid, `tempo`, one melody track. */
@@ -215,34 +196,6 @@ export function windowsScore(generator: Generator, windows: readonly Int32Array[
   });
   if (windows.length === 0) return createScore();
   return (generator.encoder as unknown as MelodyEncoder).decode({ tokens, context: latentContext(latent, init) });
-}
-
-export interface InterpolateOptions {
-  /** Latents from a to b, both ends included (at least 2). */
-  steps: number;
-  temperature?: number;
-  seed?: Seed;
-  /** Attribute changes added to every latent. */
-  attributes?: [string, number][];
-}
-
-export interface Interpolation {
-  /** The latents, a first, b last. */
-  latents: Float32Array[];
-  /** Each latent decoded. */
-  windows: Int32Array[];
-}
-
-/** Spherical interpolation from z_a to z_b in `steps` latents, each decoded (temperature 0 by default: the likeliest). */
-export function interpolateLatents(generator: Generator, a: Float32Array, b: Float32Array, options: InterpolateOptions): Interpolation {
-  const latent = latentOf(generator);
-  if (!(Number.isInteger(options.steps) && options.steps >= 2 && options.steps <= 1000)) {
-    throw new MusegenError('BAD_ARGUMENT', `steps must be a whole number from 2 to 1000, not ${String(options.steps)}`);
-  }
-  const latents = Array.from({ length: options.steps }, (_, i) => withAttributes(latent, slerp(a, b, i / (options.steps - 1)), options.attributes ?? []));
-  const rng = createRng(options.seed ?? 0);
-  const windows = latents.map((z) => latent.decode(z, { temperature: options.temperature ?? 0, seed: rng.int(2 ** 32) }));
-  return { latents, windows };
 }
 
 /** How strongly each next latent of a strung piece follows the last (0: independent). */
