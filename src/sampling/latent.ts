@@ -44,7 +44,9 @@ export function melodyWindowsFor(generator: Generator, score: Score, name = 'the
   const encoder = generator.encoder;
   const { window } = latent;
   const want = meterText(window.meter);
-  const { part, warnings } = melodyLine(score);
+  const line = melodyLine(score);
+  const { part } = line;
+  const warnings = line.warnings.map((w) => `${name}: ${w}`);
   let melody: Score = { ...score, parts: [part] };
   const meters = [...new Set(score.timeSignatures.map((t) => meterText(t)))];
   if (!meters.includes(want)) {
