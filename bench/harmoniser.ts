@@ -10,7 +10,7 @@
  *   --framewise N chorales, and the notewise estimate on all of them;
  * - the time to harmonise a 16-bar melody.
  *
- *   node --import tsx bench/harmoniser.ts [--model models/chorale] [--steps 64] [--temp 0.9] [--framewise 10] [--context 16]
+ *   node --import tsx bench/harmoniser.ts [--model models/chorale] [--steps 32] [--temp 0.9] [--pieces 77] [--framewise 10] [--context 16]
  */
 import {
   COCONET_PUBLISHED, folderSource, formatVoiceLeading, framewiseLikelihood, harmonise, harmoniserLeading, initBackend,
@@ -19,9 +19,10 @@ import {
 import { numberArg, stringArg } from './lib/torch-reference.js';
 
 const modelDir = stringArg('model', 'models/chorale');
-const steps = numberArg('steps', 64);
+const steps = numberArg('steps', 32);
 const temperature = numberArg('temp', 0.9);
 const framewisePieces = numberArg('framewise', 10);
+const harmonised = numberArg('pieces', Infinity);
 const context = numberArg('context', 16);
 
 await initBackend();
@@ -31,12 +32,12 @@ const [train, test] = await Promise.all([readSatbPieces('train'), readSatbPieces
 const ranges = voiceRanges(train.map((p) => p.cells));
 console.log(`harmoniser ${modelDir} (${String(generator.hyper.layers)}×${String(generator.hyper.filters)}), kernels ${kernels().name}, ${steps} Gibbs steps at temperature ${temperature}`);
 
-const leading = harmoniserLeading((melody, i) => harmonise(generator, melody, { steps, temperature, seed: i + 1 }).score, test, ranges, (done) => {
+const leading = harmoniserLeading((melody, i) => harmonise(generator, melody, { steps, temperature, seed: i + 1 }).score, test.slice(0, harmonised), ranges, (done) => {
   if (done % 10 === 0) process.stderr.write(`  harmonised ${done}/${test.length}\n`);
 });
-console.log(formatVoiceLeading(`musegen over the ${test.length} test sopranos`, leading.model));
-console.log(formatVoiceLeading(`Bach, the same ${test.length} chorales`, leading.bach));
-console.log(`  ${(leading.seconds / test.length).toFixed(2)} s a chorale on average`);
+console.log(formatVoiceLeading(`musegen over the first ${leading.pieces} test sopranos`, leading.model, ranges));
+console.log(formatVoiceLeading(`Bach, the same ${leading.pieces} chorales`, leading.bach, ranges));
+console.log(`  ${(leading.seconds / leading.pieces).toFixed(2)} s a chorale on average`);
 
 const notewise = notewiseLikelihood(infill, test, { samples: 8, seed: 1 });
 console.log(`notewise (${notewise.protocol}): ${notewise.nllPerCell.toFixed(3)} nats per cell, ${notewise.nllPerFrame.toFixed(3)} per frame (${notewise.calls} calls)`);
