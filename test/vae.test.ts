@@ -344,7 +344,7 @@ describe('musegen interpolate, attributes and sample -m <vae>', () => {
   it('fits attribute vectors into the model, which then steer interpolation and sampling', () => {
     const fit = run(['attributes', '-m', model(), FOLK_DEMO]);
     expect(fit.code).toBe(0);
-    expect(fit.stderr).toMatch(/attribute vectors density, range, syncopation fitted on \d+ windows/);
+    expect(fit.stderr).toMatch(/attribute vectors density, range, syncopation fitted \(regression\) on \d+ windows/);
     const meta = JSON.parse(readFileSync(tmp.join('vae', 'musegen.json'), 'utf8'));
     expect(Object.keys(meta.hyper.attributes)).toEqual(['density', 'range', 'syncopation']);
     expect(existsSync(tmp.join('vae', 'weights.bin'))).toBe(true);

@@ -16,7 +16,7 @@ import type { Command } from 'commander';
 import {
   MIN_WINDOW_NOTES, MusegenError, bundledModelPath, fitAttributes, folderSource, interpolateLatents, latentOf, latentWindows, loadCorpus,
   loadGenerator, melodyWindowsFor, parseAttribute, readScoreFile, updateModelMeta, windowsScore, workingSplit,
-  type EncodedEvents, type Generator, type Score,
+  type AttributeMethod, type EncodedEvents, type Generator, type Score,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { checkedOptions, decimal, optionParser, repeatable, wholeNumber } from '../options.js';
@@ -35,6 +35,10 @@ interface InterpolateCliOptions {
   quiet?: boolean;
 }
 
+const attributeMethod = (text: string): AttributeMethod => {
+  if (text !== 'regression' && text !== 'difference') throw new MusegenError('BAD_ARGUMENT', `unknown method "${text}" (choose regression or difference)`);
+  return text;
+};
 const stepsOption = (text: string): number => {
   const n = wholeNumber(text);
   if (n < 2 || n > 1000) throw new MusegenError('BAD_ARGUMENT', `--steps counts both ends: from 2 to 1000, not ${n}`);
@@ -136,7 +140,8 @@ export function registerInterpolateCommand(program: Command): void {
     .description('fit a latent (VAE) model\'s attribute vectors (note density, pitch range, syncopation) on a corpus and save them in the model')
     .argument('<paths...>', 'the corpus: files or folders (its training split is read)')
     .requiredOption('-m, --model <dir>', 'the latent (VAE) model folder to update')
-    .action(async (paths: string[], opts: { model: string; quiet?: boolean }, cmd: Command) => {
+    .option('--method <name>', 'regression (each attribute with the others held, by a joint least-squares fit) or difference (MusicVAE\'s: mean z of the top quartile − of the bottom)', optionParser(attributeMethod), 'regression')
+    .action(async (paths: string[], opts: { model: string; method: AttributeMethod; quiet?: boolean }, cmd: Command) => {
       const { quiet } = cmd.optsWithGlobals<{ quiet?: boolean }>();
       await startBackend(cmd);
       const { generator, modelDir } = await loadLatentModel(opts.model);
@@ -149,11 +154,11 @@ export function registerInterpolateCommand(program: Command): void {
           const e = generator.encoder.encode(piece.score) as EncodedEvents;
           for (const w of latentWindows(e, latent.window).windows) if (w.notes >= MIN_WINDOW_NOTES) windows.push(w.tokens);
         }
-        const vectors = fitAttributes(generator, windows);
+        const vectors = fitAttributes(generator, windows, opts.method);
         latent.setAttributes(vectors);
         const attributes = (generator.hyper as { attributes?: unknown }).attributes;
         await updateModelMeta(modelDir, (meta) => ({ ...meta, hyper: { ...(meta.hyper as object), attributes } }));
-        if (!quiet) process.stderr.write(`attribute vectors ${[...vectors.keys()].join(', ')} fitted on ${windows.length} windows of ${train.length} pieces → ${modelDir}\n`);
+        if (!quiet) process.stderr.write(`attribute vectors ${[...vectors.keys()].join(', ')} fitted (${opts.method}) on ${windows.length} windows of ${train.length} pieces → ${modelDir}\n`);
       } finally {
         generator.dispose();
       }

@@ -180,7 +180,7 @@ export interface AttributeEffect {
   change: Record<AttributeName, number>;
   /** The same in standard deviations of the attribute over the plain samples. */
   standardized: Record<AttributeName, number>;
-  /** Whether the named attribute moved more (in standard deviations) than every other. */
+  /** Whether the named attribute moved the way asked, and more (in standard deviations) than every other. */
   movesItsOwn: boolean;
 }
 
@@ -207,8 +207,8 @@ export function attributeEffects(generator: Generator, options: { samples?: numb
     const moved = draws.map(({ z, seed }) => measure(withAttributes(latent, z, [[name, amount]]), seed));
     const change = Object.fromEntries(ATTRIBUTES.map((a) => [a, moved.reduce((s, x, i) => s + x[a] - plain[i]![a], 0) / samples])) as Record<AttributeName, number>;
     const standardized = Object.fromEntries(ATTRIBUTES.map((a) => [a, change[a] / spread[a]])) as Record<AttributeName, number>;
-    const own = Math.abs(standardized[name as AttributeName] ?? 0);
-    const movesItsOwn = ATTRIBUTES.every((a) => a === name || Math.abs(standardized[a]) < own);
+    const own = (standardized[name as AttributeName] ?? 0) * Math.sign(amount);
+    const movesItsOwn = own > 0 && ATTRIBUTES.every((a) => a === name || Math.abs(standardized[a]) < own);
     return { attribute: name, amount, samples, change, standardized, movesItsOwn };
   });
 }
