@@ -61,6 +61,16 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['accompany', 'tune.abc', '--piece', '0'], /pieces are counted from 1, not 0/],
   [['accompany', 'tune.abc', '--program', '128'], /--program must be a General MIDI program from 0 to 127, not 128/],
   [['accompany', 'tune.abc', '-o', 'tune.wav'], /cannot tell the format from "\.wav"/],
+  [['interpolate', 'a.mid'], /missing required argument 'b'/],
+  [['interpolate', 'a.mid', 'b.mid', '--steps', '1'], /--steps counts both ends: from 2 to 1000, not 1/],
+  [['interpolate', 'a.mid', 'b.mid', '--temp', '-0.5'], /--temp must be from 0 \(the likeliest\) to 10, not -0\.5/],
+  [['interpolate', 'a.mid', 'b.mid', '--attribute', 'louder'], /"louder" is not an attribute change like density=\+1\.5/],
+  [['interpolate', 'a.mid', 'b.mid', '--json'], /--json prints what was written on stdout, so the music needs a file: give -o/],
+  [['sample', '--attribute', 'density:2'], /"density:2" is not an attribute change like density=\+1\.5/],
+  [['attributes', 'tunes/'], /required option '-m, --model <dir>' not specified/],
+  [['attributes', '-m', 'vae', 'tunes/', '--method', 'mean'], /unknown method "mean" \(choose regression or difference\)/],
+  [['train', FOLK_DEMO, '--kind', 'vae', '--latent', '0'], /latent must be a whole number from 1 to 4096, not 0/],
+  [['train', FOLK_DEMO, '--kind', 'vae', '--encoding', 'pianoroll'], /latent \(VAE\) models read one melody: choose --encoding melody, not pianoroll/],
 ];
 
 describe('usage errors exit 2 with one line', () => {
