@@ -7,6 +7,7 @@
  * model (and refused), and `musegen interpolate` / `attributes` / `sample`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,7 +19,7 @@ import {
 } from '../src/index.js';
 import { musegen, expectOneLine } from './helpers/cli.js';
 import { midicsvSummary } from './helpers/midicsv.js';
-import { FOLK_DEMO } from './helpers/paths.js';
+import { FOLK_DEMO, ROOT } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
 
 const tmp = useTempDir('vae');
@@ -339,6 +340,18 @@ describe('musegen interpolate, attributes and sample -m <vae>', () => {
     expectOneLine(run(['interpolate', 'a.abc', 'b.abc', '-m', model(), '--steps', '1']), 2, /--steps counts both ends: from 2 to 1000, not 1/);
     expectOneLine(run(['interpolate', 'a.abc', 'b.abc', '-m', model(), '--attribute', 'density+1']), 2, /"density\+1" is not an attribute change like density=\+1\.5/);
     expectOneLine(run(['interpolate', 'a.abc', 'b.abc', '-m', model(), '-o', 'x.mid', '--attribute', 'density=1']), 1, /this model has no attribute vectors yet: fit them with musegen attributes/);
+  });
+
+  it('uses the bundled VAE when no model is given, with its attribute vectors', () => {
+    const meta = JSON.parse(readFileSync(join(ROOT, 'models', 'vae', 'musegen.json'), 'utf8'));
+    expect(meta.kind).toBe('vae');
+    const r = run(['interpolate', 'a.abc', 'b.abc', '--steps', '3', '-o', 'bundled.mid', '--json', '--attribute', 'density=+1.5']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.text);
+    expect(json.latents).toHaveLength(3);
+    expect(json.latents[0]).toHaveLength(meta.hyper.vae.latent);
+    expect(json.window).toEqual({ bars: meta.hyper.window.bars, meter: meta.hyper.window.meter });
+    expect(midicsvSummary(readFileSync(tmp.join('cli', 'bundled.mid'))).notes.length).toBeGreaterThan(0);
   });
 
   it('fits attribute vectors into the model, which then steer interpolation and sampling', () => {
