@@ -243,6 +243,9 @@ describe('a trained VAE', () => {
     let same = 0;
     windows.slice(0, 40).forEach((w, i) => latent.decode(codes[i]!.mu, { temperature: 0 }).forEach((t, s) => (same += t === w[s] ? 1 : 0)));
     expect(r.sampled).toBeCloseTo(same / (40 * 16), 10);
+    const ons = windows.slice(0, 40).reduce((n, w) => n + w.filter((t) => t >= FIRST_PITCH_TOKEN).length, 0);
+    expect(r.noteOns.tokens).toBe(ons);
+    expect(r.noteOns.sampled * ons).toBeLessThanOrEqual(r.sampled * 40 * 16 + 1e-9);
     const s = interpolationSmoothness(generator, windows, { pairs: 5, steps: 4 });
     expect(s.pairs).toBe(5);
     expect(s.endAccuracy).toBeGreaterThan(0);

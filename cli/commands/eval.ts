@@ -76,6 +76,7 @@ function renderLatent(r: {
     ['data', `${r.data} (${r.split}: ${count(r.pieces)} pieces, ${count(c.windows)} windows, ${count(c.tokens)} tokens)`],
     ['reconstruction, teacher-forced', `${percent(c.teacherForced)} of tokens (z = μ, likeliest token)`],
     ['reconstruction, sampled', `${percent(c.sampled)} of tokens (z = μ, decoder fed its own likeliest tokens)`],
+    ['the same, note-ons alone', `${percent(c.noteOns.teacherForced)} teacher-forced, ${percent(c.noteOns.sampled)} sampled, of ${count(c.noteOns.tokens)} note-ons`],
     ['KL', `${c.kl.toFixed(2)} nats per window; ${c.activeDimensions} of ${c.klPerDimension.length} dimensions active (mean KL > ${c.threshold} nats)`],
     ['interpolation ends', `${percent(i.endAccuracy)} of tokens of steps 0 and ${i.steps - 1} equal to the two windows (${i.pairs} pairs)`],
     ['interpolation steps', `note edit distance ${i.neighbourDistance.toFixed(2)} between neighbours (largest ${i.largestNeighbourDistance.toFixed(2)}), ${i.endDistance.toFixed(2)} between the ends; path ÷ ends ${i.pathRatio.toFixed(2)}`],

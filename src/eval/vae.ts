@@ -39,6 +39,8 @@ export interface ReconstructionReport {
   teacherForced: number;
   /** Share of tokens right when the decoder runs on its own likeliest tokens (z = μ). */
   sampled: number;
+  /** The same two shares over the note-on tokens alone (the notes, without holds and rests). */
+  noteOns: { tokens: number; teacherForced: number; sampled: number };
   /** Mean KL per window, nats. */
   kl: number;
   /** Mean KL per dimension, nats (size of z). */
@@ -61,6 +63,9 @@ export function latentReconstruction(generator: Generator, windows: readonly Int
   const T = latent.window.steps;
   let forced = 0;
   let sampled = 0;
+  let onTokens = 0;
+  let onForced = 0;
+  let onSampled = 0;
   const klDim = new Float64Array(latent.size);
   windows.forEach((w, i) => {
     const rows = logits[i]!;
@@ -69,9 +74,17 @@ export function latentReconstruction(generator: Generator, windows: readonly Int
       let best = 0;
       for (let k = 1; k < V; k++) if (rows[t * V + k]! > rows[t * V + best]!) best = k;
       if (best === w[t]) forced++;
+      if (w[t]! >= FIRST_PITCH_TOKEN) {
+        onTokens++;
+        if (best === w[t]) onForced++;
+      }
     }
     const decoded = latent.decode(codes[i]!.mu, { temperature: 0 });
-    for (let t = 0; t < T; t++) if (decoded[t] === w[t]) sampled++;
+    for (let t = 0; t < T; t++) {
+      if (decoded[t] !== w[t]) continue;
+      sampled++;
+      if (w[t]! >= FIRST_PITCH_TOKEN) onSampled++;
+    }
     const { mu, sigma } = codes[i]!;
     for (let d = 0; d < latent.size; d++) {
       const s = Math.max(sigma[d]!, 1e-8);
@@ -83,6 +96,7 @@ export function latentReconstruction(generator: Generator, windows: readonly Int
   const tokens = windows.length * T;
   return {
     windows: windows.length, tokens, teacherForced: forced / tokens, sampled: sampled / tokens,
+    noteOns: { tokens: onTokens, teacherForced: onForced / Math.max(1, onTokens), sampled: onSampled / Math.max(1, onTokens) },
     kl: perDim.reduce((a, b) => a + b, 0), klPerDimension: perDim, activeDimensions: perDim.filter((x) => x > threshold).length, threshold,
   };
 }
