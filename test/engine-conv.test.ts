@@ -238,6 +238,30 @@ describe('ConvNet', () => {
     net.dispose();
   });
 
+  it('trains on cpu too: the same loss and gradients as on wasm', async () => {
+    const weights = (() => {
+      const net = ConvNet.create(small, { seed: 12 });
+      const w = net.weights();
+      net.dispose();
+      return w;
+    })();
+    const xs = tf.tidy(() => Float32Array.from(input().dataSync()));
+    const run = () => {
+      const net = ConvNet.fromWeights(small, weights);
+      const result = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => loss(net, tf.tensor4d(xs, [B, H, W, small.inputChannels])), net.trainableVariables);
+        return [Float32Array.of(value.dataSync()[0]!), ...net.trainableVariables.map((v) => Float32Array.from(grads[v.name]!.dataSync()))];
+      });
+      net.updateMovingStats();
+      net.dispose();
+      return result;
+    };
+    const onWasm = run();
+    const cpu = await onCpu(run);
+    expect(cpu.length).toBe(onWasm.length);
+    cpu.forEach((a, i) => expect(maxDiff(a, onWasm[i]!)).toBeLessThan(TOLERANCE));
+  });
+
   it('a few Adam steps lower the loss on a fixed batch', () => {
     const net = ConvNet.create(small, { seed: 6 });
     const trainer = new Trainer(net.trainableVariables, { learningRate: 1e-2 });
@@ -320,6 +344,8 @@ describe('ConvNet', () => {
     refuse(good, /weight conv_0\/kernel is \[3, 3, 5, 8\], expected \[3, 3, 6, 8\]/, { inputChannels: 6 });
     refuse(good, /weight conv_2\/kernel is \[3, 3, 8, 8\], expected \[3, 3, 8, 3\]/, { layers: 3 });
     refuse(new Map([...good, ['conv_5/kernel', good.get('conv_4/kernel')!]]), /weight conv_5\/kernel is not part of a 5-layer convolutional network/);
+    // arrays of others beside the network's (a checkpoint's optimizer state) are no concern of it
+    ConvNet.fromWeights(small, new Map([...good, ['optimizer/iterations', { shape: [], values: new Float32Array(1) }]])).dispose();
     refuse(good, /filters must be a whole number/, { filters: 0 });
     expect(() => ConvNet.create({ ...small, layers: 1 })).toThrow(/layers must be at least 2/);
     expect(() => ConvNet.create({ ...small, kernel: 4 })).toThrow(/kernel must be odd/);

@@ -3,9 +3,13 @@
  * music — images of any height and width in, a map of logits of the same
  * height and width out (NHWC).
  *
- *   x [B, H, W, in] ─► conv_0 ─► BN ─► ReLU ─┬─► conv_1 ─► BN ─► ReLU ─► conv_2 ─► BN ─(+)─► ReLU ─┬─► conv_3 … ─► conv_last ─► logits [B, H, W, out]
- *                      in→F                  │             F→F               F→F     ▲           │
- *                                            └───────────────────────────────────────┘           └─ … every second hidden layer
+ *   x [B, H, W, in]
+ *    ─► conv_0 (in→F) ─► BN ─► ReLU ─────────────► h0
+ *    ─► conv_1 (F→F)  ─► BN ─► ReLU
+ *    ─► conv_2 (F→F)  ─► BN ─► (+ h0) ─► ReLU ───► h2
+ *    ─► conv_3 (F→F)  ─► BN ─► ReLU
+ *    ─► conv_4 (F→F)  ─► BN ─► (+ h2) ─► ReLU ───► h4  …
+ *    ─► conv_last (F→out) + bias ─► logits [B, H, W, out]
  *
  * The first convolution maps the input channels to F filters, the hidden
  * ones F to F, each followed by batch normalisation and ReLU; from layer 2
@@ -143,8 +147,10 @@ export class ConvNet {
 
   /**
    * A network from stored weights (names and shapes as `weights()` gives
-   * them). Throws MusegenError('BAD_MODEL') naming the first weight that is
-   * missing, misshapen, not float32, or not part of a network of these options.
+   * them; arrays under other names, such as a checkpoint's optimizer state,
+   * are left alone). Throws MusegenError('BAD_MODEL') naming the first weight
+   * that is missing, misshapen, not float32, or a layer's that a network of
+   * these options does not have.
    */
   static fromWeights(options: ConvNetInit, weights: NamedArrays): ConvNet {
     const full = resolve(options, 'BAD_MODEL');
@@ -160,9 +166,12 @@ export class ConvNet {
       if (w.values.length !== shape.reduce((a, b) => a * b, 1)) throw new MusegenError('BAD_MODEL', `weight ${name} has ${w.values.length} values for its shape [${shape.join(', ')}]`);
       values.set(name, w.values);
     }
+    // Other arrays may sit beside the network's (a checkpoint's optimizer/…); a layer's weight beyond these options may not.
     const known = new Set(expected.map((w) => w.name));
     for (const name of weights.keys()) {
-      if (!known.has(name)) throw new MusegenError('BAD_MODEL', `weight ${name} is not part of a ${full.layers}-layer convolutional network (do the hyper-parameters match the weights?)`);
+      if (/^(conv|batch_norm)_\d+\//.test(name) && !known.has(name)) {
+        throw new MusegenError('BAD_MODEL', `weight ${name} is not part of a ${full.layers}-layer convolutional network (do the hyper-parameters match the weights?)`);
+      }
     }
     return new ConvNet(full, values);
   }

@@ -5,7 +5,7 @@
  *
  *   forward   y  = x ⊛ K (+ b)
  *   backward  dx = dy ⊛ K rotated half a turn, in ⇄ out
- *             dK = columns(x) · dy              one tf.matMul
+ *             dK = columns(x) · dy              tf.matMul (in chunks of the grid on wasm's own)
  *             db = Σ dy
  *
  * where ⊛ is wasm's XNNPACK convolution, or, where tf.matMul runs on the
@@ -22,7 +22,7 @@
  *
  *   dK[i, j] = Σ_q x[:, q + i·Wp + j] · dy[q, :]
  *
- * is one matMul whose big operand is on the left, untransposed: the fast
+ * is a matMul whose big operand is on the left, untransposed: the fast
  * form of wasm's matMul. Each shifted copy is one contiguous run of memory,
  * so on wasm they are memmoves inside the heap, by a kernel registered here
  * (MusegenShiftedCopies; MusegenCropGrid takes the image back out of a
@@ -46,20 +46,23 @@ export type FilterGradientMethod = 'kernel' | 'heap' | 'ops';
  */
 export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, bias?: tf.Tensor1D): tf.Tensor4D {
   checkShapes(x, kernel, bias);
+  const [kh, kw] = kernel.shape;
   const op = tf.customGrad((...args) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [xIn, kIn, bIn] = args.slice(0, -1) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D?];
-    // Inputs may be intermediate tensors, disposed before the backward pass unless saved.
-    save([xIn, kIn]);
-    const value = convolve(xIn, kIn, bIn);
+    // Inputs may be intermediate tensors, disposed before the backward pass unless saved. By
+    // columns, x channel-major on the grid is what both passes read: made once, kept for the second.
+    const grid = byColumns() ? gridOf(xIn.shape, kh, kw) : null;
+    const xt = grid ? channelMajor(xIn, grid) : null;
+    save([xt ?? xIn, kIn]);
+    const value = grid ? convolveColumns(xt!, grid, kIn, bIn) : convolve(xIn, kIn, bIn);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const [xs, ks] = saved as [tf.Tensor, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
-        const grads: tf.Tensor[] = [conv2dInputGradient(dy4, ks), conv2dFilterGradient(xs, dy4, [ks.shape[0], ks.shape[1]])];
-        if (bIn) grads.push(channelSums(dy4));
-        return grads;
+        const dk = grid ? gridFilterGradient(xs as tf.Tensor2D, dy4, grid, kh, kw, 'heap') : conv2dFilterGradient(xs as tf.Tensor4D, dy4, [kh, kw]);
+        return [conv2dInputGradient(dy4, ks), dk, ...(bIn ? [channelSums(dy4)] : [])];
       },
     };
   });
@@ -67,10 +70,9 @@ export function conv2d(x: tf.Tensor4D, kernel: tf.Tensor4D, bias?: tf.Tensor1D):
 }
 
 /**
- * Σ over batch, height and width: [C] for x [B, H, W, C] (not differentiable
- * on wasm: for gradient code). wasm's Sum over leading axes transposes its
- * input first (~5 ms for 1.5 M values); its XNNPACK average pooling over
- * the whole image reads it once (~0.2 ms).
+ * Σ over batch, height and width: [C] for x [B, H, W, C]. wasm's Sum over
+ * leading axes transposes its input first (3–25 ms for 1.5 M values); its
+ * XNNPACK average pooling over the whole image reads it once (~0.2 ms).
  */
 export function channelSums(x: tf.Tensor4D): tf.Tensor1D {
   return tf.tidy(() => {
@@ -108,14 +110,24 @@ function flipped(kernel: tf.Tensor4D): tf.Tensor4D {
  * at 2–3× XNNPACK's rate), the columns of x times the kernel, cropped.
  */
 function convolve(x: tf.Tensor4D, kernel: tf.Tensor4D, bias?: tf.Tensor1D): tf.Tensor4D {
-  if (!(kernels() !== jsKernels && heapCopiesAvailable())) {
-    return bias ? tf.fused.conv2d({ x, filter: kernel, strides: 1, pad: 'same', bias }) : tf.conv2d(x, kernel, 1, 'same');
-  }
+  if (!byColumns()) return bias ? tf.fused.conv2d({ x, filter: kernel, strides: 1, pad: 'same', bias }) : tf.conv2d(x, kernel, 1, 'same');
+  return tf.tidy(() => {
+    const grid = gridOf(x.shape, kernel.shape[0], kernel.shape[1]);
+    return convolveColumns(channelMajor(x, grid), grid, kernel, bias);
+  });
+}
+
+/** Whether to convolve by columns · kernel: where tf.matMul is native (a kernel set other than the portable one) on wasm. */
+function byColumns(): boolean {
+  return kernels() !== jsKernels && heapCopiesAvailable();
+}
+
+/** The convolution of x, given channel-major on the grid (xt [C, P]), by columnsᵀ · K, cropped to the image. */
+function convolveColumns(xt: tf.Tensor2D, grid: Grid, kernel: tf.Tensor4D, bias?: tf.Tensor1D): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, C, F] = kernel.shape;
-    const grid = gridOf(x.shape, kh, kw);
-    // y on the padded grid [P, F] = columnsᵀ · K: row q is the output at the window whose top-left corner is q
-    const y = tf.matMul(heapWindows(channelMajor(x, grid), grid.offsets, 0, grid.P), tf.reshape(kernel, [kh * kw * C, F]), true, false);
+    // y on the grid [P, F]: row q is the output of the window whose top-left corner is q
+    const y = tf.matMul(heapWindows(xt, grid.offsets, 0, grid.P), tf.reshape(kernel, [kh * kw * C, F]), true, false);
     const cropped = tf.engine().runKernel(CROP_GRID, { x: y }, { grid } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
     return bias ? tf.add<tf.Tensor4D>(cropped, bias) : cropped;
   });
@@ -128,8 +140,7 @@ function convolve(x: tf.Tensor4D, kernel: tf.Tensor4D, bias?: tf.Tensor1D): tf.T
  */
 export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, size: [number, number], method: FilterGradientMethod = bestMethod()): tf.Tensor4D {
   const [kh, kw] = size;
-  const C = x.shape[3];
-  const F = dy.shape[3];
+  const [C, F] = [x.shape[3], dy.shape[3]];
   if (method === 'kernel') {
     const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [kh, kw, C, F] };
     return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
@@ -137,13 +148,21 @@ export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, size: [num
   if (method === 'heap' && !heapCopiesAvailable()) method = 'ops';
   return tf.tidy(() => {
     const grid = gridOf(x.shape, kh, kw);
-    const xt = channelMajor(x, grid);
+    return gridFilterGradient(channelMajor(x, grid), dy, grid, kh, kw, method as 'heap' | 'ops');
+  });
+}
+
+/** The filter gradient from x channel-major on the grid (xt [C, P]): columns · dy on the grid. */
+function gridFilterGradient(xt: tf.Tensor2D, dy: tf.Tensor4D, grid: Grid, kh: number, kw: number, method: 'heap' | 'ops'): tf.Tensor4D {
+  const C = xt.shape[0];
+  const F = dy.shape[3];
+  return tf.tidy(() => {
     // dy on the same grid: row q = (b·Hp + h)·Wp + w, zero where (h, w) is off the image.
     const dyGrid = tf.reshape(tf.pad(dy, [[0, 0], [0, kh - 1], [0, kw - 1], [0, 0]]), [grid.P, F]) as tf.Tensor2D;
     if (method === 'ops') return tf.reshape(tf.matMul(opsShiftedCopies(xt, grid.offsets), dyGrid), [kh, kw, C, F]);
     // XNNPACK's matMul runs the whole depth of the product for each tile of its result, and a depth of
     // tens of thousands of points streams from memory: in chunks of ~2k points it stays in cache
-    // (~25 % faster at the benchmark's shape). OpenBLAS blocks the depth itself: one product.
+    // (~20 % faster at the benchmark's shape). OpenBLAS blocks the depth itself: one product.
     const chunks = kernels() === jsKernels ? Math.max(1, Math.round(grid.P / DEPTH_CHUNK)) : 1;
     const length = Math.ceil(grid.P / chunks);
     const parts: tf.Tensor2D[] = [];
