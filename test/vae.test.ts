@@ -15,7 +15,7 @@ import {
   betaAt, encodeModelFolder, evaluationWindows, fitAttributes, folderSource, initBackend, interpolateLatents, interpolationSmoothness, latentReconstruction,
   latentWindows, loadCorpus, loadGenerator, melodyWindowsFor, noteEditDistance, readAbc, samplePieces, samplingProbability, slerp,
   standardEvaluation, train, windowAttributes, withAttributes, workingSplit, writeModelFolder,
-  type EncodedEvents, type Generator, type LatentBatch, type Score,
+  type EncodedEvents, type Generator, type LatentBatch, type Score, type TrainEvent,
 } from '../src/index.js';
 import { musegen, expectOneLine } from './helpers/cli.js';
 import { midicsvSummary } from './helpers/midicsv.js';
@@ -251,6 +251,27 @@ describe('a trained VAE', () => {
     expect(s.endAccuracy).toBeGreaterThan(0);
     expect(s.largestNeighbourDistance).toBeGreaterThanOrEqual(s.neighbourDistance);
   });
+});
+
+describe('training a VAE through the common trainer', () => {
+  it('resumes a run stopped mid-epoch to the same weights: β\'s annealing and the sampling schedule go on from the step reached', async () => {
+    const corpus = await loadCorpus([FOLK_DEMO], { cacheDir: tmp.join('cache') });
+    // a fast schedule: β and the sampling probability change at every step, so a resumed run that restarted them would part ways
+    const options = { kind: 'vae', model: { units: 8, latent: 3, beats: 2, anneal: 0.8, sampling: 3 }, encoder: { encoding: 'melody', features: [] }, batch: 8, epochs: 2, seed: 9 };
+    const whole = await train(corpus, { output: tmp.join('resume-whole'), evaluation: standardEvaluation, options });
+    const abort = new AbortController();
+    const cut = await train(corpus, {
+      output: tmp.join('resume-cut'), evaluation: standardEvaluation, options, signal: abort.signal,
+      onEvent: (e: TrainEvent) => {
+        if (e.type === 'step' && e.epoch === 2 && e.batch === 2) abort.abort();
+      },
+    });
+    expect(cut).toMatchObject({ interrupted: true, epochs: 1 });
+    const resumed = await train(corpus, { output: tmp.join('resume-cut'), evaluation: standardEvaluation, resume: true });
+    expect(resumed).toMatchObject({ interrupted: false, epochs: 2, steps: whole.steps });
+    expect(resumed.validNll).toBe(whole.validNll);
+    expect(Buffer.compare(readFileSync(tmp.join('resume-cut', 'weights.bin')), readFileSync(tmp.join('resume-whole', 'weights.bin')))).toBe(0);
+  }, 120_000);
 });
 
 describe('note edit distance', () => {
