@@ -227,6 +227,15 @@ describe('LSTM model', () => {
     model.dispose();
   });
 
+  it('gives back every tensor it made when disposed (made and loaded alike)', () => {
+    const before = tf.memory().numTensors;
+    const model = LstmModel.create(small, { seed: 3 });
+    const loaded = LstmModel.fromWeights(model.config, new Map(model.namedWeights().map(({ name, tensor }) => [name, Float32Array.from(tensor.dataSync())])));
+    model.dispose();
+    loaded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('learns a sequence, reproducibly from a seed', () => {
     const run = () => {
       const model = LstmModel.create({ ...small, dropout: 0.1 }, { seed: 8 });

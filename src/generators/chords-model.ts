@@ -23,7 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  createRng, glorotUniform, lstmSequence, orthogonal, sigmoid, softmaxCrossEntropy, tanh, weightedMean, type LstmWeights, type Rng, type Seed,
+  createRng, glorotUniform, lstmSequence, orthogonal, sigmoid, softmaxCrossEntropy, tanh, variableOf, weightedMean, type LstmWeights, type Rng, type Seed,
 } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
 
@@ -127,7 +127,7 @@ export class ChordModel {
 
   private constructor(readonly config: ChordModelConfig, weights: Map<string, Float32Array>, private rng: Rng) {
     const shapes = new Map(chordWeightShapes(config).map((w) => [w.name, w.shape]));
-    const v = (name: string): tf.Variable => tf.variable(tf.tensor(weights.get(name)!, shapes.get(name)!));
+    const v = (name: string): tf.Variable => variableOf(weights.get(name)!, shapes.get(name)!);
     const layer = (l: string) => ({ kernel: v(`${l}/kernel`), recurrentKernel: v(`${l}/recurrent_kernel`), bias: v(`${l}/bias`) });
     this.lstm = { encoder_forward: layer('encoder_forward'), encoder_backward: layer('encoder_backward'), decoder: layer('decoder') } as ChordModel['lstm'];
     this.dense = { kernel: v('output/kernel') as tf.Variable<tf.Rank.R2>, bias: v('output/bias') as tf.Variable<tf.Rank.R1> };

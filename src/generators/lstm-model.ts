@@ -25,7 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  createRng, glorotUniform, lstmSequence, orthogonal, randomSeed, sigmoidCrossEntropy, softmaxCrossEntropy, weightedMean,
+  createRng, glorotUniform, lstmSequence, orthogonal, randomSeed, sigmoidCrossEntropy, softmaxCrossEntropy, variableOf, weightedMean,
   type LayerInput, type LstmWeights, type Rng, type Seed,
 } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
@@ -98,19 +98,19 @@ export class LstmModel {
     private rng: Rng,
   ) {
     const { units: H, outputSize } = config;
-    const v2 = (name: string, shape: [number, number]) => tf.variable(tf.tensor2d(weights.get(name)!, shape));
+    const v2 = (name: string, shape: [number, number]) => variableOf(weights.get(name)!, shape) as tf.Variable<tf.Rank.R2>;
     this.lstm = [];
     for (let l = 0; l < config.layers; l++) {
       const p = layerName(l);
       this.lstm.push({
         kernel: v2(`${p}/kernel`, [layerInputSize(config, l), 4 * H]),
         recurrentKernel: v2(`${p}/recurrent_kernel`, [H, 4 * H]),
-        bias: tf.variable(tf.tensor1d(weights.get(`${p}/bias`)!)),
+        bias: variableOf(weights.get(`${p}/bias`)!, [4 * H]) as tf.Variable<tf.Rank.R1>,
       });
     }
     this.dense = {
       kernel: v2('output/kernel', [H, outputSize]),
-      bias: tf.variable(tf.tensor1d(weights.get('output/bias')!)),
+      bias: variableOf(weights.get('output/bias')!, [outputSize]) as tf.Variable<tf.Rank.R1>,
     };
   }
 
