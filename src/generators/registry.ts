@@ -6,10 +6,12 @@
  *
  *   'lstm'  ─► LstmGenerator (lstm.ts)          left to right, trainable by gradients
  *   'ngram' ─► NgramGenerator (ngram.ts)        left to right, trainable by counting
+ *   'vae'   ─► VaeGenerator (vae.ts)            latent (windows of bars ⇄ z), trainable by gradients
  *
  * A kind declares the options a user may set for it (`--units`, `--order`…),
  * with their defaults and limits, so the CLI and the trainer check them
- * without knowing the model.
+ * without knowing the model. A kind's batch layout may depend on its options
+ * (a VAE's window is its bars of its meter).
  */
 import type { AnyEncoder, BatchLayout, LayoutBatch } from '../encoding/index.js';
 import type { ModelFolder, Seed } from '../engine/index.js';
