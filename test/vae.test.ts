@@ -110,6 +110,21 @@ describe('the network', () => {
     expect(samplingProbability(100, 2000)).toBeGreaterThan(samplingProbability(100, 500));
   });
 
+  it('holds no tensor once disposed, and computing a loss leaves none behind', () => {
+    const before = tf.memory().numTensors;
+    const model = VaeModel.create(config, { seed: 5 });
+    const tokens = new Int32Array(2 * 32).fill(HOLD);
+    tokens[0] = FIRST_PITCH_TOKEN;
+    tokens[32] = FIRST_PITCH_TOKEN + 3;
+    const during = tf.memory().numTensors;
+    tf.tidy(() => {
+      model.loss(tokens, new Float32Array(64).fill(1), 2, { step: 3, sample: true });
+    });
+    expect(tf.memory().numTensors).toBe(during);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('decodes step by step at batch 1 exactly as the batched decoder does under teacher forcing', () => {
     const model = VaeModel.create(config, { seed: 4 });
     const window = Int32Array.from({ length: 32 }, (_, t) => (t % 4 === 0 ? FIRST_PITCH_TOKEN + ((t * 5) % 30) : HOLD));

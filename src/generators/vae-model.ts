@@ -28,7 +28,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  createRng, glorotUniform, lstmSequence, orthogonal, sigmoid, softmaxCrossEntropy, tanh, type LstmWeights, type Rng, type Seed,
+  createRng, glorotUniform, lstmSequence, orthogonal, sigmoid, softmaxCrossEntropy, tanh, variableOf, type LstmWeights, type Rng, type Seed,
 } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
 
@@ -126,7 +126,7 @@ export class VaeModel {
 
   private constructor(readonly config: VaeModelConfig, weights: Map<string, Float32Array>, private rng: Rng) {
     const shapes = new Map(vaeWeightShapes(config).map((w) => [w.name, w.shape]));
-    const v = (name: string): tf.Variable => tf.variable(tf.tensor(weights.get(name)!, shapes.get(name)!));
+    const v = (name: string): tf.Variable => variableOf(weights.get(name)!, shapes.get(name)!);
     const layer = (l: string): Lstm => ({ kernel: v(`${l}/kernel`), recurrentKernel: v(`${l}/recurrent_kernel`), bias: v(`${l}/bias`) }) as Lstm;
     const dense = (d: string): Dense => ({ kernel: v(`${d}/kernel`) as tf.Variable<tf.Rank.R2>, bias: v(`${d}/bias`) as tf.Variable<tf.Rank.R1> });
     this.lstm = { encoder_forward: layer('encoder_forward'), encoder_backward: layer('encoder_backward'), decoder: layer('decoder') };
