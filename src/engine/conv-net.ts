@@ -42,6 +42,7 @@ import { MusegenError, type ErrorCode } from '../errors.js';
 import { channelSums, conv2d } from './conv.js';
 import type { NamedArrays } from './model-folder.js';
 import { createRng, randomSeed, type Rng, type Seed } from './random.js';
+import { variableOf } from './variables.js';
 
 export interface ConvNetOptions {
   /** Channels of the input image. */
@@ -101,9 +102,7 @@ export class ConvNet {
     values: Map<string, Float32Array>,
   ) {
     const shapes = new Map(weightShapes(options).map((w) => [w.name, w.shape]));
-    // tidy frees the initial values (a variable keeps a copy; tidy leaves variables alone)
-    const v = <R extends tf.Rank>(name: string, trainable: boolean) =>
-      tf.tidy(() => tf.variable(tf.tensor(values.get(name)!, shapes.get(name)!), trainable)) as unknown as tf.Variable<R>;
+    const v = <R extends tf.Rank>(name: string, trainable: boolean) => variableOf(values.get(name)!, shapes.get(name)!, trainable) as unknown as tf.Variable<R>;
     this.layers = [];
     for (let l = 0; l < options.layers; l++) {
       const last = l === options.layers - 1;
