@@ -15,6 +15,7 @@
 export * from './random.js';
 export * from './activations.js';
 export * from './variables.js';
+export * from './lstm-cell.js';
 export { lstmSequence, type LayerInput, type LstmSequenceOptions, type LstmWeights } from './lstm-layer.js';
 export * from './kernels.js';
 export { pad4, type MatvecMemory } from './simd-matvec.js';

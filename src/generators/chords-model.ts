@@ -23,7 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  createRng, glorotUniform, lstmSequence, orthogonal, sigmoid, softmaxCrossEntropy, tanh, variableOf, weightedMean, type LstmWeights, type Rng, type Seed,
+  createRng, denseOf, glorotUniform, lstmCellStep, lstmSequence, orthogonal, softmaxCrossEntropy, variableOf, weightedMean, type LstmWeights, type Rng, type Seed,
 } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
 
@@ -287,27 +287,8 @@ export class ChordStepper {
       const row = (classRows + i) * G;
       for (let j = 0; j < G; j++) z[j] += xi * kernel[row + j]!;
     }
-    for (let i = 0; i < H; i++) {
-      const hi = this.h[i]!;
-      if (hi === 0) continue;
-      const row = i * G;
-      for (let j = 0; j < G; j++) z[j] += hi * recurrent[row + j]!;
-    }
-    for (let j = 0; j < H; j++) {
-      const gi = sigmoid(z[j]!);
-      const gf = sigmoid(z[H + j]!);
-      const gc = tanh(z[2 * H + j]!);
-      const go = sigmoid(z[3 * H + j]!);
-      this.c[j] = gf * this.c[j]! + gi * gc;
-      this.h[j] = go * tanh(this.c[j]!);
-    }
-    const outKernel = this.weights.get('output/kernel')!;
-    const logits = Float32Array.from(this.weights.get('output/bias')!);
-    for (let i = 0; i < H; i++) {
-      const hi = this.h[i]!;
-      for (let k = 0; k < C; k++) logits[k] += hi * outKernel[i * C + k]!;
-    }
+    lstmCellStep(z, this.h, this.c, recurrent);
     this.slot++;
-    return logits;
+    return denseOf(this.h, this.weights.get('output/kernel')!, this.weights.get('output/bias')!);
   }
 }

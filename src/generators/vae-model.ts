@@ -28,7 +28,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  createRng, glorotUniform, lstmSequence, orthogonal, sigmoid, softmaxCrossEntropy, tanh, variableOf, type LstmWeights, type Rng, type Seed,
+  createRng, denseOf, glorotUniform, lstmCellStep, lstmSequence, orthogonal, softmaxCrossEntropy, variableOf, type LstmWeights, type Rng, type Seed,
 } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
 
@@ -306,7 +306,6 @@ function sampleRow(logits: Float32Array, offset: number, n: number, rng: Rng): n
  */
 export class VaeDecoderStepper {
   private readonly H: number;
-  private readonly V: number;
   private readonly h: Float64Array;
   private readonly c: Float64Array;
   private readonly base: Float64Array;
@@ -319,7 +318,7 @@ export class VaeDecoderStepper {
     z: Float32Array,
   ) {
     const H = (this.H = config.units);
-    const V = (this.V = config.vocab);
+    const V = config.vocab;
     const Z = config.latent;
     if (z.length !== Z) throw new MusegenError('BAD_ARGUMENT', `z has ${z.length} values; this model's latent space has ${Z}`);
     const G = 4 * H;
@@ -352,33 +351,14 @@ export class VaeDecoderStepper {
   /** Feed the token of the step before (START = vocab at the first) and get the logits of the next step. */
   step(previous: number): Float32Array {
     if (this.t >= this.config.steps) throw new MusegenError('BAD_ARGUMENT', `the window's ${this.config.steps} steps are all decoded`);
-    const { H, V } = this;
+    const { H } = this;
     const G = 4 * H;
     const kernel = this.weights.get('decoder/kernel')!;
     const recurrent = this.weights.get('decoder/recurrent_kernel')!;
     const z = this.zs;
     for (let j = 0; j < G; j++) z[j] = this.base[j]! + kernel[previous * G + j]!;
-    for (let i = 0; i < H; i++) {
-      const hi = this.h[i]!;
-      if (hi === 0) continue;
-      const row = i * G;
-      for (let j = 0; j < G; j++) z[j] += hi * recurrent[row + j]!;
-    }
-    for (let j = 0; j < H; j++) {
-      const gi = sigmoid(z[j]!);
-      const gf = sigmoid(z[H + j]!);
-      const gc = tanh(z[2 * H + j]!);
-      const go = sigmoid(z[3 * H + j]!);
-      this.c[j] = gf * this.c[j]! + gi * gc;
-      this.h[j] = go * tanh(this.c[j]!);
-    }
-    const outKernel = this.weights.get('output/kernel')!;
-    const logits = Float32Array.from(this.weights.get('output/bias')!);
-    for (let i = 0; i < H; i++) {
-      const hi = this.h[i]!;
-      for (let k = 0; k < V; k++) logits[k] += hi * outKernel[i * V + k]!;
-    }
+    lstmCellStep(z, this.h, this.c, recurrent);
     this.t++;
-    return logits;
+    return denseOf(this.h, this.weights.get('output/kernel')!, this.weights.get('output/bias')!);
   }
 }
