@@ -5,7 +5,8 @@
  * sampler's options.
  */
 import type { Command } from 'commander';
-import { GIBBS_DEFAULTS, MusegenError, bundledModelPath, folderSource, harmonise, infillOf, loadGenerator, type Generator, type Score } from '../src/index.js';
+import { GIBBS_DEFAULTS, MusegenError, harmonise, infillOf, type Generator, type Score } from '../src/index.js';
+import { loadJobModel } from './job-model.js';
 import { decimal, optionParser, wholeNumber } from './options.js';
 
 /** The bundled harmoniser's folder name under models/. */
@@ -37,20 +38,8 @@ export function gibbsCliOptions(command: Command, prefix = ''): Command {
 
 /** The harmoniser at `model` (default: the bundled one); throws one clear line when it is missing or not a conv model. */
 export async function loadHarmoniser(model: string | undefined): Promise<Generator> {
-  const dir = model ?? bundledModelPath(HARMONISER);
-  const { generator } = await loadGenerator(folderSource(dir)).catch((e: unknown) => {
-    if (!model && e instanceof MusegenError && e.code === 'NOT_FOUND') {
-      throw new MusegenError('NOT_FOUND', `no bundled harmoniser at ${dir}; train one (musegen train chorales/ --kind conv) and pass -m`);
-    }
-    throw e;
-  });
-  try {
-    infillOf(generator);
-  } catch (e) {
-    generator.dispose();
-    throw e instanceof MusegenError ? new MusegenError(e.code, e.message, dir) : e;
-  }
-  return generator;
+  const job = { bundled: HARMONISER, what: 'harmoniser', train: 'musegen train chorales/ --kind conv', check: (g: Generator) => infillOf(g) };
+  return (await loadJobModel(model, job)).generator;
 }
 
 /** What accompany's chorale style was asked. */

@@ -12,13 +12,13 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  ACCOMPANIMENT_STYLES, MusegenError, accompanyWithChords, bundledModelPath, checkChordTemperature, chordWriterOf, defaultAccompanimentStyle,
-  folderSource, loadGenerator, readScoreFile,
-  type AccompanimentStyle, type Score,
+  ACCOMPANIMENT_STYLES, MusegenError, accompanyWithChords, checkChordTemperature, chordWriterOf, defaultAccompanimentStyle, readScoreFile,
+  type AccompanimentStyle, type Generator, type Score,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
 import { HARMONISER_TEMPERATURE, gibbsCliOptions, harmoniseForCli } from '../harmoniser.js';
+import { loadJobModel } from '../job-model.js';
 import { formatFor, outputFile, writeScore } from '../score-output.js';
 
 interface AccompanyCliOptions {
@@ -56,15 +56,10 @@ interface StyleInput {
 
 /** chords: chord symbols (the tune's own, or the chord model's) and a comping track by meter. */
 async function chordsStyle({ tune, opts, warn, note }: StyleInput): Promise<StyleResult> {
-  const modelDir = opts.model ?? bundledModelPath('chords');
-  const { generator } = await loadGenerator(folderSource(modelDir)).catch((e: unknown) => {
-    if (!opts.model && e instanceof MusegenError && e.code === 'NOT_FOUND') {
-      throw new MusegenError('NOT_FOUND', `no bundled chord model at ${modelDir}; train one (musegen train tunes/ --kind chords) and pass -m`);
-    }
-    throw e;
-  });
+  const { generator } = await loadJobModel(opts.model, {
+    bundled: 'chords', what: 'chord model', train: 'musegen train tunes/ --kind chords', check: (g: Generator) => chordWriterOf(g),
+  }); // a model of another kind: one line, before any work
   try {
-    chordWriterOf(generator, modelDir); // a model of another kind: one line, before any work
     const result = accompanyWithChords(generator, tune, {
       temperature: opts.temp, replace: Boolean(opts.replace), comping: opts.comping,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.program !== undefined ? { program: opts.program } : {}),

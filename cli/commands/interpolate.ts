@@ -14,10 +14,10 @@
  */
 import type { Command } from 'commander';
 import {
-  MIN_WINDOW_NOTES, MusegenError, bundledModelPath, fitAttributes, folderSource, interpolateLatents, latentOf, latentWindows, loadCorpus,
-  loadGenerator, melodyWindowsFor, parseAttribute, readScoreFile, updateModelMeta, windowsScore, workingSplit,
+  MIN_WINDOW_NOTES, MusegenError, fitAttributes, interpolateLatents, latentOf, latentWindows, loadCorpus, melodyWindowsFor, parseAttribute, readScoreFile, updateModelMeta, windowsScore, workingSplit,
   type AttributeMethod, type EncodedEvents, type Generator, type Score,
 } from '../../src/index.js';
+import { loadJobModel } from '../job-model.js';
 import { startBackend } from '../backend.js';
 import { checkedOptions, decimal, optionParser, repeatable, wholeNumber } from '../options.js';
 import { formatFor, outputFile, writeScore } from '../score-output.js';
@@ -51,21 +51,17 @@ const temperature = (text: string): number => {
 };
 
 /** The bundled VAE, or the model given; one line when it has no latent space. */
-async function loadLatentModel(dir: string | undefined): Promise<{ generator: Generator; modelDir: string }> {
-  const modelDir = dir ?? bundledModelPath('vae');
-  const { generator } = await loadGenerator(folderSource(modelDir)).catch((e: unknown) => {
-    if (!dir && e instanceof MusegenError && e.code === 'NOT_FOUND') {
-      throw new MusegenError('NOT_FOUND', `no bundled VAE at ${modelDir}; train one (musegen train tunes/ --kind vae) and pass -m`);
-    }
-    throw e;
+function loadLatentModel(dir: string | undefined): Promise<{ generator: Generator; modelDir: string }> {
+  return loadJobModel(dir, {
+    bundled: 'vae', what: 'VAE', train: 'musegen train tunes/ --kind vae',
+    check: (g) => {
+      try {
+        latentOf(g);
+      } catch (e) {
+        throw new MusegenError('UNSUPPORTED', (e as Error).message);
+      }
+    },
   });
-  try {
-    latentOf(generator);
-  } catch (e) {
-    generator.dispose();
-    throw new MusegenError('UNSUPPORTED', (e as Error).message, modelDir);
-  }
-  return { generator, modelDir };
 }
 
 /** The first piece of a file, with a warning when it holds more. */
