@@ -13,7 +13,7 @@
  * and through the CLI, with no special case: `musegen train --kind <kind>`
  * then `musegen sample -m` gives MIDI that midicsv reads.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -182,6 +182,9 @@ describe('the CLI, for every kind', () => {
     expect(t.stderr).toBe('');
     expect(t.code).toBe(0);
     expect(JSON.parse(t.text)).toMatchObject({ epochs: 1, interrupted: false });
+    // no --encoding or --features: the kind's own encoder, features included (else --features' default, beat)
+    const saved = JSON.parse(readFileSync(join(cwd, 'model', 'musegen.json'), 'utf8')) as { encoder: { features: { name: string }[] } };
+    expect(saved.encoder.features.map((f) => f.name)).toEqual((modelKind(name).encoder.features as string[] | undefined) ?? ['beat']);
     const s = musegen(['sample', '-m', 'model', '--seed', '4', '--bars', '8', '-q'], { cwd });
     expect(s.code).toBe(0);
     const summary = midicsvSummary(s.stdout);

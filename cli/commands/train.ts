@@ -124,6 +124,12 @@ function summary(r: TrainResult): string {
   return `model saved in ${r.output} (${why}, ${duration(r.seconds)})${figure}${markov}`;
 }
 
+/** The features a kind's own encoder reads (conv: beat and fermata), else `fallback` (--features' default). */
+function kindFeatures(kind: string, fallback: string[]): string[] {
+  const own = modelKind(kind).encoder.features;
+  return Array.isArray(own) ? own.map(String) : fallback;
+}
+
 export function registerTrainCommand(program: Command): void {
   const command = program
     .command('train')
@@ -131,7 +137,7 @@ export function registerTrainCommand(program: Command): void {
     .argument('[paths...]', 'music files and folders (with --resume: default, the paths it started on)')
     .addOption(new Option('-o, --output <dir>', 'model folder to write').argParser(optionParser(folderName)).default(DEFAULT_OUTPUT, DEFAULT_OUTPUT))
     .addOption(new Option('--encoding <name>', `${ENCODING_CHOICES.join(' | ')} (default: the model kind's own — melody for lstm and ngram, per-voice pianoroll for conv)`).argParser(optionParser(parseEncodingChoice)))
-    .addOption(new Option('--features <list>', 'feature channels, comma-separated: beat, fermata, key, spelling, chord, melody, or none').argParser(optionParser(parseFeatureList)).default(['beat'], 'beat'))
+    .addOption(new Option('--features <list>', `feature channels, comma-separated: beat, fermata, key, spelling, chord, melody, or none (default: beat, or the model kind's own — beat and fermata for conv)`).argParser(optionParser(parseFeatureList)).default(['beat'], 'beat'))
     .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
     .option('--range <low..high>', 'pitches kept, e.g. C3..C7 or 48..96 (default: the encoding\'s)', optionParser(parsePitchRange))
     .option('--no-onsets', 'pianoroll: no onset channel (the benchmarks\' 88-key rolls have none)')
@@ -178,7 +184,7 @@ export function registerTrainCommand(program: Command): void {
       if (corpusPaths.length === 0) throw new MusegenError('BAD_ARGUMENT', 'no music to train on: give files or folders (musegen train corpus/)');
       const input: TrainOptionsInput = {
         encoder: encoderSpecFor({
-          encoding: opts.encoding, features: opts.features, stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
+          encoding: opts.encoding, features: given('features') || opts.encoding ? opts.features : kindFeatures(opts.kind, opts.features), stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
           ...(given('onsets') ? { onsets: opts.onsets } : {}),
         }, modelKind(opts.kind).encoder),
         kind: opts.kind,
