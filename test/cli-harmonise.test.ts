@@ -60,6 +60,15 @@ describe('musegen accompany --style chorale', () => {
     expect(out.parts.slice(1).every((p) => p.notes.some((n) => n.fermata))).toBe(true);
   });
 
+  it('uses the bundled harmoniser when no model is given (a hymn with fermatas is a chorale melody)', () => {
+    const r = run(['accompany', 'hymn.musicxml', '--steps', '2', '--seed', '3', '-o', 'bundled.musicxml']);
+    expect(r.stderr).toMatch(/\(chorale\): alto, tenor, bass under the melody/);
+    expect(r.code).toBe(0);
+    const out = readMusicXml(readFileSync(tmp.join('bundled.musicxml'), 'utf8'));
+    expect(out.parts[0]!.notes.map(written)).toEqual(hymn().parts[0]!.notes.map(written));
+    expect(out.parts.slice(1).map((p) => p.notes.length > 0)).toEqual([true, true, true]);
+  });
+
   it('writes MIDI with one named track per voice, to stdout', () => {
     const r = run(['accompany', 'hymn.mid', '--style', 'chorale', '-m', 'model', '--steps', '2', '--seed', '2', '-q']);
     expect(r.code).toBe(0);

@@ -196,6 +196,7 @@ describe('musegen doctor', () => {
     expect(report.backends.find((b) => b.name === report.backend)?.available).toBe(true);
     expect(report.bundledModel.path).toBe(BUNDLED_MODEL);
     expect(report.bundledModels.chords?.kind).toBe('chords'); // every job's bundled model, by its folder
+    expect(report.bundledModels.chorale?.kind).toBe('conv');
     expect(report.cacheDir).toBe(tmp.join('cache'));
     const text = musegen('doctor', '--backend', 'cpu');
     expect(text.code, text.stderr).toBe(0);
