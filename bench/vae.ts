@@ -14,9 +14,9 @@
  *
  * Target (issue 11): wasm at most 6× PyTorch's best.
  */
-import { availableParallelism } from 'node:os';
-import { Trainer, VaeModel, createRng, initBackend, installNativeKernels, jsKernels, useKernels, type BackendName } from '../src/index.js';
-import { median, numberArg, stringArg, torchReference, type TorchResult } from './lib/torch-reference.js';
+import { Trainer, VaeModel, createRng, type BackendName } from '../src/index.js';
+import { compareKernelSets } from './lib/kernel-sets.js';
+import { numberArg, stringArg } from './lib/torch-reference.js';
 
 const backend = stringArg('backend', 'wasm') as BackendName;
 const [runs, warmup] = [numberArg('runs', 5), numberArg('warmup', 2)];
@@ -42,42 +42,4 @@ function timeSteps(): number[] {
   return times;
 }
 
-function line(label: string, times: number[], extra = ''): void {
-  console.log(`  ${label.padEnd(34)} ${median(times).toFixed(0).padStart(6)} ms/step median, ${Math.min(...times).toFixed(0)} best  [${times.map((t) => t.toFixed(0)).join(', ')}]${extra}`);
-}
-
-function ratio(ours: number[], reference: TorchResult | null, target: number | null, what: string): string {
-  if (!reference) return '';
-  const r = median(ours) / reference.median_ms;
-  return `\n  ${''.padEnd(34)} ${r.toFixed(2)}× PyTorch ${what}${target === null ? '' : ` (target ≤ ${target}×) ${r <= target ? 'ok' : 'OVER TARGET'}`}`;
-}
-
-async function main(): Promise<void> {
-  const shapeArgs = ['--repeat', String(runs), ...Object.entries(shape).flatMap(([k, v]) => [`--${k}`, String(v)])];
-  const noReference = process.argv.includes('--no-reference');
-  const best = noReference ? null : torchReference('vae', shapeArgs, { blasThreads: 'all' });
-  const oneCore = noReference ? null : torchReference('vae', shapeArgs);
-  await initBackend({ backend });
-  const cores = availableParallelism();
-  const native = installNativeKernels({ threads: cores });
-  const installed = useKernels(jsKernels);
-  const wasm = timeSteps();
-  useKernels(installed);
-  const { batch, steps, vocab, hidden, latent } = shape;
-  console.log(`vae train step (bidirectional LSTM ${hidden} → z ${latent} → LSTM ${hidden}, ${vocab} classes, batch ${batch} × ${steps} steps, ${backend} backend)`);
-  line(`musegen ${jsKernels.name}`, wasm, ratio(wasm, best, 6, 'at its best'));
-  if (native.available) {
-    const all = timeSteps();
-    installNativeKernels({ threads: 1 });
-    const one = timeSteps();
-    line(`musegen native, ${cores} threads`, all, ratio(all, best, null, 'at its best'));
-    line('musegen native, 1 thread', one, ratio(one, oneCore, null, 'on one core'));
-  } else {
-    console.log(`  musegen native: not in use (${native.detail})`);
-  }
-  for (const [label, r] of [['pytorch best', best], ['pytorch 1 core', oneCore]] as const) {
-    if (r) line(`${label} (${String(r.threads)}+${String(r.blas_threads)} thr)`, r.runs_ms, `  torch ${String(r.torch)}`);
-  }
-}
-
-await main();
+await compareKernelSets('vae', shape, runs, backend, { wasm: { against: 'best', at: 6 }, nativeAll: null, nativeOne: null }, `vae train step (bidirectional LSTM ${shape.hidden} → z ${shape.latent} → LSTM ${shape.hidden}, ${shape.vocab} classes, batch ${shape.batch} × ${shape.steps} steps, ${backend} backend)`, timeSteps);
