@@ -39,6 +39,7 @@ export function contextOfQuantized(score: Score, stepsPerQuarter: Steps, tracks:
     tempos: score.tempos.map((e) => ({ step: st(e.tick), bpm: e.bpm })),
     chords: score.chordSymbols.map((c) => ({ step: st(c.tick), text: c.text })),
     tracks,
+    end: st(score.end),
     ...(score.title !== undefined ? { title: score.title } : {}),
   });
 }

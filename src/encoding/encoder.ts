@@ -22,6 +22,7 @@ import {
 } from '../score/index.js';
 import { contextOfQuantized } from './context.js';
 import { featureLayout, featureRows, type FeatureLayout, type Sounding } from './features.js';
+import type { TokensAt } from './form-features.js';
 import { ReportBuilder } from './report.js';
 import { trackCount, type EncoderSpec } from './spec.js';
 import { StreamDecoder, type GridStepReader } from './stream.js';
@@ -54,13 +55,13 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
   protected constructor(spec: S) {
     this.spec = spec;
     this.tracks = trackCount(spec);
-    this.featureLayout = featureLayout(spec.features, this.tracks);
     this.vocabulary = new EventVocabulary({
       lowest: spec.lowest,
       highest: spec.highest,
       spelled: spec.encoding !== 'pianoroll' && spec.spelled,
       alters: spec.encoding !== 'pianoroll' ? spec.alters : [],
     });
+    this.featureLayout = featureLayout(spec.features, this.tracks, spec.encoding === 'pianoroll' ? 0 : this.vocabulary.size);
   }
 
   /** Which parts of a Score become the tracks. */
@@ -97,9 +98,11 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
     const melody = melodyFeature?.name === 'melody' ? skyline(toGrid(selectTracks(quantized, partsOf(melodyFeature.part, quantized)).notes[0]!, stepsPerQuarter), q) : [];
     context.melody = melody.map((n) => ({ step: n.step, end: n.end, midi: midiOf(n.pitch) }));
     context.fermatas = fermataSpans([...tracks, melody]);
+    const encoded = this.write(tracks, steps, { steps, context, features: new Float32Array(0), featureWidth: this.featureLayout.width, report: report.build() });
     const sounding = this.spec.features.some((f) => f.name === 'spelling') ? soundingTable(tracks, steps) : undefined;
-    const features = featureRows(this.spec.features, this.featureLayout, context, 0, steps, (step) => sounding?.[step] ?? []);
-    return this.write(tracks, steps, { steps, context, features, featureWidth: this.featureLayout.width, report: report.build() });
+    const tokensAt = encoded.kind === 'events' ? tokensOfStep(encoded.tokens, encoded.tracks, steps) : undefined;
+    encoded.features = featureRows(this.spec.features, this.featureLayout, context, 0, steps, (step) => sounding?.[step] ?? [], tokensAt);
+    return encoded;
   }
 
   /** Arrays (and the context they were encoded or generated with) → Score: the stream decoder run over every step. */
@@ -123,9 +126,12 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
     return new StreamDecoder(this.stepReader(context), context, this.tracks);
   }
 
-  /** The feature row of one step of a context: what a sampler feeds while generating. */
-  featureRow(context: StepContext, step: Steps, sounding: Sounding = []): Float32Array {
-    return featureRows(this.spec.features, this.featureLayout, context, step, step + 1, () => sounding);
+  /**
+   * The feature row of one step of a context: what a sampler feeds while
+   * generating. `tokensAt` gives the tokens already generated at earlier steps (for `lookback`).
+   */
+  featureRow(context: StepContext, step: Steps, sounding: Sounding = [], tokensAt?: TokensAt): Float32Array {
+    return featureRows(this.spec.features, this.featureLayout, context, step, step + 1, () => sounding, tokensAt);
   }
 
   /** Does every note of the encoded parts fit the range (and, spelled, the vocabulary) as written? */
@@ -165,6 +171,16 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
     }
     return length / perStep;
   }
+}
+
+/** The tokens of each track at a step, from tokens laid out [tracks, steps]. */
+function tokensOfStep(tokens: Int32Array, tracks: number, steps: Steps): TokensAt {
+  const row = new Int32Array(tracks);
+  return (step) => {
+    if (step < 0 || step >= steps) return undefined;
+    for (let t = 0; t < tracks; t++) row[t] = tokens[t * steps + step]!;
+    return row;
+  };
 }
 
 /** The pitch sounding in each track at each step: [step][track]. */

@@ -19,17 +19,23 @@
  *                                       one-hot (major, minor, diminished, augmented, suspended),
  *                                       seventh added, no chord
  *   melody    13                        pitch class one-hot of the conditioning melody (12), then rest
+ *   bar, remaining, lookback            the form features: bar counter, bars to the end, the tokens one
+ *                                       and two bars back (form-features.ts)
  *
- * All but `spelling` come from the StepContext alone, so a sampler can ask
- * for the row of any step it is about to generate (`featureRow`). `spelling`
- * describes the music itself: pass the pitches sounding at that step.
+ * All but `spelling` and `lookback` come from the StepContext alone, so a
+ * sampler can ask for the row of any step it is about to generate
+ * (`featureRow`). `spelling` describes the music itself: pass the pitches
+ * sounding at that step; `lookback` reads the tokens of earlier steps.
  */
 import {
-  barPosition, barStarts, fifthsOf, ticksPerStep, type BarPosition, type Mode, type Pitch, type Score, type Steps, type Ticks,
+  barLength, barPosition, barStarts, fifthsOf, ticksPerStep, type BarPosition, type Mode, type Pitch, type Score, type Steps, type Ticks,
 } from '../score/index.js';
 import { metricalStrength } from './beat.js';
 import { CHORD_QUALITIES, readChordSymbol, type ChordReading } from './chords.js';
 import { lastAtOrBefore, scoreShell } from './context.js';
+import {
+  BAR_FEATURE_WIDTH, REMAINING_FEATURE_WIDTH, fillBarCounter, fillLookback, fillRemaining, lookbackWidth, type TokensAt,
+} from './form-features.js';
 import type { FeatureName, FeatureSpec } from './spec.js';
 import type { StepContext } from './types.js';
 
@@ -44,6 +50,9 @@ export interface FeatureLayout {
   /** Columns per row, all features together. */
   width: number;
   columns: FeatureColumn[];
+  /** Tracks and token classes of the encoder (what `lookback` is laid out over; classes 0 for a roll). */
+  tracks: number;
+  classes: number;
 }
 
 /** The pitch sounding in each track at one step (undefined in a rest), for the `spelling` feature. */
@@ -53,8 +62,8 @@ const MINOR_LIKE: readonly Mode[] = ['minor', 'aeolian', 'dorian', 'phrygian', '
 /** Tonic's distance on the line of fifths from the key signature's major tonic. */
 const MODE_TONIC: Record<Mode, number> = { major: 0, ionian: 0, minor: 3, aeolian: 3, dorian: 2, phrygian: 4, lydian: -1, mixolydian: 1, locrian: 5 };
 
-/** Width of one feature's columns for an encoder of `tracks` tracks. */
-export function featureWidth(f: FeatureSpec, tracks: number): number {
+/** Width of one feature's columns for an encoder of `tracks` tracks over `classes` tokens (0 for a roll). */
+export function featureWidth(f: FeatureSpec, tracks: number, classes = 0): number {
   switch (f.name) {
     case 'beat': return f.maxBarSteps + 1;
     case 'fermata': return 2;
@@ -62,17 +71,20 @@ export function featureWidth(f: FeatureSpec, tracks: number): number {
     case 'key': return f.highestFifths - f.lowestFifths + 2;
     case 'chord': return 12 + CHORD_QUALITIES.length + 2;
     case 'melody': return 13;
+    case 'bar': return BAR_FEATURE_WIDTH;
+    case 'remaining': return REMAINING_FEATURE_WIDTH;
+    case 'lookback': return lookbackWidth(tracks, classes);
   }
 }
 
-export function featureLayout(features: readonly FeatureSpec[], tracks: number): FeatureLayout {
+export function featureLayout(features: readonly FeatureSpec[], tracks: number, classes = 0): FeatureLayout {
   let offset = 0;
   const columns = features.map((f) => {
-    const c = { name: f.name, offset, width: featureWidth(f, tracks) };
+    const c = { name: f.name, offset, width: featureWidth(f, tracks, classes) };
     offset += c.width;
     return c;
   });
-  return { width: offset, columns };
+  return { width: offset, columns, tracks, classes };
 }
 
 /** A context with its look-ups made once: bar lines, fermata coverage, parsed chords. */
@@ -84,13 +96,16 @@ class PreparedContext {
   /** Disjoint spans under a fermata, sorted. */
   readonly fermataCover: { step: Steps; end: Steps }[] = [];
   readonly chords: { step: Steps; reading: ChordReading | undefined }[];
+  /** Index of the piece's last bar, when the context knows where the piece ends. */
+  readonly lastBar: number | undefined;
   /** The bar of the last `barAt` call: steps run in order, so most calls reuse it. */
   private bar: { start: Ticks; end: Ticks; position: BarPosition } | undefined;
 
   constructor(readonly context: StepContext, steps: Steps) {
     this.q = ticksPerStep(context.stepsPerQuarter);
-    this.shell = scoreShell(context, Math.max(steps, 1));
+    this.shell = scoreShell(context, Math.max(steps, context.end ?? 0, 1));
     this.starts = barStarts(this.shell);
+    this.lastBar = context.end !== undefined && context.end > 0 ? barPosition(this.shell, (context.end - 1) * this.q, this.starts).bar : undefined;
     this.fermataStarts = new Set(context.fermatas.map((f) => f.step));
     for (const f of context.fermatas) {
       const last = this.fermataCover[this.fermataCover.length - 1];
@@ -104,8 +119,8 @@ class PreparedContext {
     });
   }
 
-  /** Offset in the bar (ticks, a pickup counting from its full bar's start) and meter at a step. */
-  barAt(step: Steps): { offset: Ticks; timeSignature: BarPosition['timeSignature'] } {
+  /** Bar index (a pickup bar is 0), offset in the bar (ticks, a pickup counting from its full bar's start) and meter at a step. */
+  barAt(step: Steps): { bar: number; offset: Ticks; timeSignature: BarPosition['timeSignature'] } {
     const tick = step * this.q;
     let bar = this.bar;
     if (!bar || tick < bar.start || tick >= bar.end) {
@@ -113,11 +128,19 @@ class PreparedContext {
       const start = position.barStart;
       bar = this.bar = { start, end: this.starts[position.bar + 1] ?? Infinity, position: { ...position, offset: position.offset - (tick - start) } };
     }
-    return { offset: bar.position.offset + (tick - bar.start), timeSignature: bar.position.timeSignature };
+    return { bar: bar.position.bar, offset: bar.position.offset + (tick - bar.start), timeSignature: bar.position.timeSignature };
   }
 }
 
-function fill(f: FeatureSpec, out: Float32Array, at: number, pc: PreparedContext, step: Steps, sounding: Sounding | undefined): void {
+/** What a feature row reads besides the context: the pitches sounding at the step, the tokens of earlier steps. */
+interface StepMusic {
+  sounding: Sounding | undefined;
+  tokensAt: TokensAt | undefined;
+  tracks: number;
+  classes: number;
+}
+
+function fill(f: FeatureSpec, out: Float32Array, at: number, pc: PreparedContext, step: Steps, music: StepMusic): void {
   const ctx = pc.context;
   switch (f.name) {
     case 'beat': {
@@ -133,7 +156,7 @@ function fill(f: FeatureSpec, out: Float32Array, at: number, pc: PreparedContext
       return;
     }
     case 'spelling':
-      sounding?.forEach((p, track) => {
+      music.sounding?.forEach((p, track) => {
         if (!p) return;
         out[at + 6 * track + p.alter + 2] = 1;
         out[at + 6 * track + 5] = (fifthsOf(p) - 2) / 17;
@@ -163,12 +186,24 @@ function fill(f: FeatureSpec, out: Float32Array, at: number, pc: PreparedContext
       out[at + (note && step < note.end ? note.midi % 12 : 12)] = 1;
       return;
     }
+    case 'bar':
+      fillBarCounter(out, at, pc.barAt(step).bar, ctx.pickup > 0);
+      return;
+    case 'remaining':
+      fillRemaining(out, at, pc.barAt(step).bar, pc.lastBar);
+      return;
+    case 'lookback': {
+      const { timeSignature } = pc.barAt(step);
+      fillLookback(out, at, step, barLength(timeSignature) / pc.q, music.tracks, music.classes, music.tokensAt);
+      return;
+    }
   }
 }
 
 /**
  * Feature rows for steps [from, to) of a context: Float32Array [to − from, layout.width].
- * `sounding(step)` gives the pitches sounding per track (only the `spelling` feature reads it).
+ * `sounding(step)` gives the pitches sounding per track (only the `spelling` feature reads it);
+ * `tokensAt(step)` the tokens per track of an earlier step (only `lookback` reads it).
  */
 export function featureRows(
   features: readonly FeatureSpec[],
@@ -177,15 +212,17 @@ export function featureRows(
   from: Steps,
   to: Steps,
   sounding?: (step: Steps) => Sounding,
+  tokensAt?: TokensAt,
 ): Float32Array {
   const out = new Float32Array(Math.max(0, to - from) * layout.width);
   if (layout.width === 0 || to <= from) return out;
   const pc = new PreparedContext(context, to);
   const needsSounding = features.some((f) => f.name === 'spelling');
+  const music: StepMusic = { sounding: undefined, tokensAt, tracks: layout.tracks, classes: layout.classes };
   for (let step = from; step < to; step++) {
-    const s = needsSounding ? sounding?.(step) : undefined;
+    music.sounding = needsSounding ? sounding?.(step) : undefined;
     const base = (step - from) * layout.width;
-    features.forEach((f, i) => fill(f, out, base + layout.columns[i]!.offset, pc, step, s));
+    features.forEach((f, i) => fill(f, out, base + layout.columns[i]!.offset, pc, step, music));
   }
   return out;
 }

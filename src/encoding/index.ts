@@ -19,6 +19,7 @@ export * from './spec.js';
 export * from './vocabulary.js';
 export * from './context.js';
 export * from './features.js';
+export * from './form-features.js';
 export * from './beat.js';
 export * from './chords.js';
 export * from './encoder.js';

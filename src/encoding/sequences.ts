@@ -320,9 +320,10 @@ export function layoutFor(encoder: AnyEncoder): SequenceLayout {
 
 /**
  * What generating has produced so far, position by position: the feature
- * row each next position reads (from the context, and for `spelling` from
- * the pitches sounding at the last complete step), and the notes each
- * complete step finishes (the encoder's stream decoder).
+ * row each next position reads (from the context, for `spelling` from the
+ * pitches sounding at the last complete step, for `lookback` from the tokens
+ * of complete steps), and the notes each complete step finishes (the
+ * encoder's stream decoder).
  */
 export class GenerationState {
   /** Next position to generate. */
@@ -333,6 +334,8 @@ export class GenerationState {
   private readonly decoder: StreamDecoder;
   /** The values of the step being generated (one token per track; a roll row arrives whole). */
   private readonly stepValues: Int32Array;
+  /** The tokens of every complete step, [steps][tracks] (event models; what `lookback` reads). */
+  private readonly history: Int32Array[] = [];
 
   constructor(
     private readonly encoder: AnyEncoder,
@@ -355,7 +358,7 @@ export class GenerationState {
 
   /** The feature row the next position reads. */
   featureRow(): Float32Array {
-    return this.encoder.featureRow(this.context, this.step, this.soundingBefore);
+    return this.encoder.featureRow(this.context, this.step, this.soundingBefore, (s) => this.history[s]);
   }
 
   /**
@@ -369,6 +372,7 @@ export class GenerationState {
     else if (token >= FIRST_PITCH_TOKEN) this.sounding[track] = vocabulary.pitchOf(token, lastAtOrBefore(this.context.keySignatures, this.step));
     // HOLD: the pitch sounding goes on (after a rest, the rest goes on)
     this.stepValues[track] = token;
+    if ((this.position + 1) % this.perStep === 0) this.history.push(Int32Array.from(this.stepValues));
     return this.advance(this.stepValues);
   }
 

@@ -21,10 +21,13 @@ export type FeatureSpec =
   | { name: 'spelling' }
   | { name: 'key'; lowestFifths: Fifths; highestFifths: Fifths }
   | { name: 'chord' }
-  | { name: 'melody'; part: PartChoice };
+  | { name: 'melody'; part: PartChoice }
+  | { name: 'bar' }
+  | { name: 'remaining' }
+  | { name: 'lookback' };
 
 export type FeatureName = FeatureSpec['name'];
-export const FEATURE_NAMES: readonly FeatureName[] = ['beat', 'fermata', 'spelling', 'key', 'chord', 'melody'];
+export const FEATURE_NAMES: readonly FeatureName[] = ['beat', 'fermata', 'spelling', 'key', 'chord', 'melody', 'bar', 'remaining', 'lookback'];
 
 /** A feature as written by hand: its name alone takes the defaults. */
 export type FeatureInput = FeatureName | ({ name: FeatureName } & Record<string, unknown>);
@@ -193,6 +196,9 @@ export function normalizeSpec(input: unknown): EncoderSpec {
   }
   if (names.includes('spelling') && !(spec.encoding !== 'pianoroll' && spec.spelled)) {
     throw bad(`feature "spelling" needs a spelled encoding (melody or voices with spelled: true)`);
+  }
+  if (names.includes('lookback') && spec.encoding === 'pianoroll') {
+    throw bad(`feature "lookback" reads the tokens of earlier bars: it needs an event encoding (melody or voices), not a piano roll`);
   }
   return spec;
 }

@@ -56,6 +56,8 @@ export interface StepContext {
   /** One per track of the encoding. */
   tracks: TrackInfo[];
   title?: string;
+  /** Length of the whole piece in steps, when known (what the `remaining` feature counts down to). */
+  end?: Steps;
 }
 
 /** What every encoding holds besides its tracks. */

@@ -121,5 +121,7 @@ export function planPiece(encoder: AnyEncoder, shape: PieceShape, primer?: Score
     throw new MusegenError('BAD_ARGUMENT', `a bar of ${meter.numerator}/${meter.denominator} is not a whole number of steps at ${stepsPerQuarter} steps per quarter (the model's grid)`);
   }
   const primerArrays = !encoded ? null : encoded.kind === 'events' ? { tokens: encoded.tokens } : { roll: encoded.roll };
-  return { context, steps: primerSteps + shape.bars * barSteps, primerSteps, primer: primerArrays };
+  const steps = primerSteps + shape.bars * barSteps;
+  // the whole piece's length: what the `remaining` feature counts down to
+  return { context: { ...context, end: steps }, steps, primerSteps, primer: primerArrays };
 }

@@ -1,0 +1,67 @@
+/**
+ * Form features: where a step sits in the form of the piece, and what was
+ * played one and two bars before it (after Magenta's Lookback RNN), so a
+ * model can repeat and answer phrases and end them.
+ *
+ *   name       width                        per step
+ *   bar        5                            bar counter: the bits of the full bar's index mod 16 (1, 2, 4, 8;
+ *                                           the first full bar is 0), then 1 in a pickup bar (bits all 0)
+ *   remaining  8                            bars after this one to the end of the piece, one-hot 0..7
+ *                                           (7: seven or more); zeros when the context has no `end`
+ *   lookback   tracks × (2 · classes + 2)   per track: the token one bar back, one-hot over the
+ *                                           vocabulary's classes, the token two bars back, then whether the
+ *                                           previous step's token repeats the one a bar / two bars before
+ *                                           it; zeros before the piece's start (event encodings only)
+ *
+ * `bar` and `remaining` come from the context (its meter, pickup and `end`),
+ * known in advance when generating. `lookback` reads tokens of earlier steps
+ * only — the encoded piece's when training, the ones already generated when
+ * sampling — so both see the same values.
+ */
+import type { Steps } from '../score/index.js';
+
+/** Bits of the bar counter. */
+export const BAR_COUNTER_BITS = 4;
+export const BAR_FEATURE_WIDTH = BAR_COUNTER_BITS + 1;
+/** One-hot columns of `remaining`; the last means this many or more. */
+export const REMAINING_FEATURE_WIDTH = 8;
+
+/** The tokens of each track at an earlier step (undefined when not known). */
+export type TokensAt = (step: Steps) => ArrayLike<number> | undefined;
+
+/** Columns of `lookback` for `tracks` token streams over `classes` tokens. */
+export function lookbackWidth(tracks: number, classes: number): number {
+  return tracks * (2 * classes + 2);
+}
+
+/** `bar`: `bar` is the bar's index counting a pickup bar as 0 (`pickup` true when the piece has one). */
+export function fillBarCounter(out: Float32Array, at: number, bar: number, pickup: boolean): void {
+  const full = bar - (pickup ? 1 : 0);
+  if (full < 0) {
+    out[at + BAR_COUNTER_BITS] = 1;
+    return;
+  }
+  for (let b = 0; b < BAR_COUNTER_BITS; b++) if ((full >> b) & 1) out[at + b] = 1;
+}
+
+/** `remaining`: bars from the step's bar to the last bar (undefined: length unknown, all zeros). */
+export function fillRemaining(out: Float32Array, at: number, bar: number, lastBar: number | undefined): void {
+  if (lastBar === undefined) return;
+  out[at + Math.min(Math.max(lastBar - bar, 0), REMAINING_FEATURE_WIDTH - 1)] = 1;
+}
+
+/** `lookback` at `step`, whose bar is `barSteps` long, for `tracks` streams over `classes` tokens. */
+export function fillLookback(out: Float32Array, at: number, step: Steps, barSteps: Steps, tracks: number, classes: number, tokensAt: TokensAt | undefined): void {
+  if (!tokensAt || barSteps < 1) return;
+  const per = 2 * classes + 2;
+  const token = (s: Steps, track: number): number | undefined => (s >= 0 ? tokensAt(s)?.[track] : undefined);
+  for (let t = 0; t < tracks; t++) {
+    const base = at + t * per;
+    for (let back = 1; back <= 2; back++) {
+      const then = token(step - back * barSteps, t);
+      if (then !== undefined && then >= 0 && then < classes) out[base + (back - 1) * classes + then] = 1;
+      const previous = token(step - 1, t);
+      if (previous !== undefined && previous === token(step - 1 - back * barSteps, t)) out[base + 2 * classes + back - 1] = 1;
+    }
+  }
+}

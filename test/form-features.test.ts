@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { createPart, createScore, parsePitch, TICKS_PER_QUARTER as Q, type Note } from '../src/score/index.js';
+import { GenerationState, MelodyEncoder, specOf, type EncodedEvents } from '../src/encoding/index.js';
+import { planPiece, parseMeter } from '../src/sampling/index.js';
+import { isMusegenError } from '../src/errors.js';
+
+/** Notes one quarter each (a name, '-' to hold the last note a quarter more, '.' a rest), from `start` quarters. */
+function line(text: string, start = 0): Note[] {
+  const notes: Note[] = [];
+  text.split(' ').forEach((t, i) => {
+    const at = (start + i) * Q;
+    if (t === '.') return;
+    if (t === '-') notes[notes.length - 1]!.duration += Q;
+    else notes.push({ pitch: parsePitch(t), onset: at, duration: Q, velocity: 80 });
+  });
+  return notes;
+}
+
+// 4/4 at one step per quarter: a pickup of one quarter, then four bars, the second repeating the first.
+//   step   0 | 1 2 3 4 | 5 6 7 8 | 9 10 11 12 | 13 14 15 16
+//          G4| C D E F | C D E F | G  -  .  . | C  -  -  -
+const TUNE = createScore({
+  pickup: Q,
+  end: 17 * Q,
+  parts: [createPart({ name: 'Tune', notes: line('G4 C4 D4 E4 F4 C4 D4 E4 F4 G4 - . . C4 - - -') })],
+});
+const enc = new MelodyEncoder({ stepsPerQuarter: 1, lowest: 60, highest: 72, features: ['bar', 'remaining', 'lookback'] });
+const CLASSES = enc.vocabulary.size; // rest, hold, C4 … C5
+const tok = (name: string): number => enc.vocabulary.tokenOf(parsePitch(name))!;
+
+function columns(e: EncodedEvents, step: number, name: string): number[] {
+  const c = enc.featureLayout.columns.find((x) => x.name === name)!;
+  const at = step * e.featureWidth + c.offset;
+  return Array.from(e.features.subarray(at, at + c.width));
+}
+const oneHot = (width: number, i: number | undefined): number[] => Array.from({ length: width }, (_, j) => (j === i ? 1 : 0));
+
+describe('form features on a hand-made tune', () => {
+  const e = enc.encode(TUNE) as EncodedEvents;
+
+  it('lays out 5 + 8 + (2 · classes + 2) columns', () => {
+    expect(enc.featureLayout.columns.map((c) => [c.name, c.width])).toEqual([['bar', 5], ['remaining', 8], ['lookback', 2 * CLASSES + 2]]);
+    expect(e.context.end).toBe(17);
+  });
+
+  it('bar: the full bar counter in binary, the pickup flagged', () => {
+    expect(columns(e, 0, 'bar')).toEqual([0, 0, 0, 0, 1]);
+    expect(columns(e, 1, 'bar')).toEqual([0, 0, 0, 0, 0]);
+    expect(columns(e, 4, 'bar')).toEqual([0, 0, 0, 0, 0]);
+    expect(columns(e, 5, 'bar')).toEqual([1, 0, 0, 0, 0]);
+    expect(columns(e, 9, 'bar')).toEqual([0, 1, 0, 0, 0]);
+    expect(columns(e, 16, 'bar')).toEqual([1, 1, 0, 0, 0]);
+  });
+
+  it('remaining: bars after this one to the end', () => {
+    expect([0, 1, 5, 9, 13, 16].map((s) => columns(e, s, 'remaining').indexOf(1))).toEqual([4, 3, 2, 1, 0, 0]);
+  });
+
+  it('lookback: the tokens one and two bars back, and whether the last step repeated them', () => {
+    const at = (s: number): { back1: number; back2: number; flags: number[] } => {
+      const c = columns(e, s, 'lookback');
+      return { back1: c.slice(0, CLASSES).indexOf(1), back2: c.slice(CLASSES, 2 * CLASSES).indexOf(1), flags: c.slice(2 * CLASSES) };
+    };
+    expect(at(0)).toEqual({ back1: -1, back2: -1, flags: [0, 0] }); // nothing a bar before the pickup
+    expect(at(5)).toEqual({ back1: tok('C4'), back2: -1, flags: [0, 0] }); // F (step 4) ≠ G (step 0)
+    expect(at(6)).toEqual({ back1: tok('D4'), back2: -1, flags: [1, 0] }); // C at 5 repeats C at 1
+    expect(at(9)).toEqual({ back1: tok('C4'), back2: tok('C4'), flags: [1, 0] }); // F at 8 = F at 4, ≠ G at 0
+    expect(at(11)).toEqual({ back1: tok('E4'), back2: tok('E4'), flags: [0, 0] }); // hold at 10 ≠ D at 6
+    expect(at(13)).toEqual({ back1: tok('G4'), back2: tok('C4'), flags: [0, 0] });
+    expect(at(14)).toEqual({ back1: 1, back2: tok('D4'), flags: [0, 1] }); // a hold one bar back; C at 13 = C at 5
+    expect(columns(e, 13, 'lookback').slice(0, CLASSES)).toEqual(oneHot(CLASSES, tok('G4')));
+  });
+});
+
+describe('form features: training and sampling see the same rows', () => {
+  it('a state fed the tune token by token asks for the rows its encoding holds', () => {
+    const e = enc.encode(TUNE) as EncodedEvents;
+    const state = new GenerationState(enc, e.context, 1);
+    for (let s = 0; s < e.steps; s++) {
+      expect(Array.from(state.featureRow()), `step ${s}`).toEqual(Array.from(e.features.subarray(s * e.featureWidth, (s + 1) * e.featureWidth)));
+      state.pushToken(e.tokens[s]!, enc.vocabulary);
+    }
+  });
+
+  it('a planned piece of 6 bars of 3/4 gets the rows of a real 6-bar tune in 3/4', () => {
+    const beat = new MelodyEncoder({ stepsPerQuarter: 2, lowest: 60, highest: 72, features: ['beat', 'bar', 'remaining', 'lookback'] });
+    const notes = line('C4 E4 G4 C4 E4 G4 D4 - F4 E4 G4 C5 C4 E4 G4 C4 - -');
+    const real = beat.encode(createScore({ timeSignatures: [{ tick: 0, numerator: 3, denominator: 4 }], end: 18 * Q, parts: [createPart({ notes })] })) as EncodedEvents;
+    const plan = planPiece(beat, { bars: 6, meter: parseMeter('3/4') });
+    expect(plan.steps).toBe(real.steps);
+    expect(plan.context.end).toBe(real.steps);
+    const state = new GenerationState(beat, plan.context, 1);
+    for (let s = 0; s < real.steps; s++) {
+      expect(Array.from(state.featureRow()), `step ${s}`).toEqual(Array.from(real.features.subarray(s * real.featureWidth, (s + 1) * real.featureWidth)));
+      state.pushToken(real.tokens[s]!, beat.vocabulary);
+    }
+  });
+
+  it('a primer of 2 bars and 3 more: remaining counts down over the whole piece', () => {
+    const two = createScore({ end: 8 * Q, parts: [createPart({ notes: line('C4 D4 E4 F4 G4 - - .') })] });
+    const plan = planPiece(enc, { bars: 3 }, two);
+    expect(plan.context.end).toBe(20);
+    const remaining = (s: number): number => Array.from(enc.featureRow(plan.context, s)).slice(5, 13).indexOf(1);
+    expect([0, 4, 8, 12, 16, 19].map(remaining)).toEqual([4, 3, 2, 1, 0, 0]);
+  });
+});
+
+describe('form features: specs', () => {
+  it('are named features of any event encoding', () => {
+    expect(specOf('voices', { features: ['bar', 'remaining', 'lookback'] }).features.map((f) => f.name)).toEqual(['bar', 'remaining', 'lookback']);
+  });
+
+  it('lookback on a piano roll is refused in one line', () => {
+    let caught: unknown;
+    try {
+      specOf('pianoroll', { features: ['lookback'] });
+    } catch (err) {
+      caught = err;
+    }
+    expect(isMusegenError(caught)).toBe(true);
+    expect(String((caught as Error).message)).toMatch(/lookback.*event encoding/);
+  });
+});
