@@ -6,9 +6,15 @@
  *   "8BB-L"   eighth B-flat 1, beam marks read past
  *   "[2e 2g"  a chord of two half notes, the E tied onwards
  *   "3r"      a triplet-half rest;  "0" breve, "00" long, "3%2" = 2/3 of a whole
+ *   "4rF"     a quarter rest placed on the staff at F (the letters only place it)
+ *   "16b]-"   signifiers come in any order: B-flat 4, a tie's end
  *
- * Beams, stems, articulations, ornaments, slurs, phrases and editorial marks
- * are read past; anything else makes the token unknown (the caller names the line).
+ * The signifiers of a sub-token may come in any order, as the Humdrum
+ * reference allows: one reciprocal duration with its dots, one run of pitch
+ * letters (on a rest, a staff position), accidentals (`#` `-` `n`, any
+ * number, anywhere), ties, fermata, grace marks. Beams, stems, articulations,
+ * ornaments, slurs, phrases and editorial marks are read past; anything else
+ * makes the token unknown (the caller names the line).
  */
 import { TICKS_PER_QUARTER, type Pitch, type Step } from '../score/index.js';
 
@@ -35,7 +41,6 @@ export interface KernEvent {
 const WHOLE = 4 * TICKS_PER_QUARTER;
 /** Signifiers that say nothing about pitch or time: beams, stems, articulations, ornaments, slurs, editorial and user marks. */
 const READ_PAST = new Set("LJKk/\\'\"`~^:,vuzoOIMmWwTtSs$RxXyY(){}&<>?@+|!iHhjlNZUPp");
-const ALTER: Record<string, number> = { '#': 1, '##': 2, '###': 3, '-': -1, '--': -2, '---': -3, n: 0 };
 
 interface SubToken {
   duration?: number;
@@ -67,8 +72,10 @@ export function parseKernToken(token: string): KernEvent | undefined {
 
 function parseSubToken(s: string): SubToken | undefined {
   const out: SubToken = { rest: false, fermata: false, grace: false };
-  let i = 0;
+  let letters: string | undefined;
+  let accidental = '';
   let dots = 0;
+  let i = 0;
   while (i < s.length) {
     const c = s[i]!;
     if (c >= '0' && c <= '9') {
@@ -77,19 +84,18 @@ function parseSubToken(s: string): SubToken | undefined {
       out.duration = reciprocalTicks(m[1]!, m[2]);
       i += m[0].length;
     } else if (c === '.') {
-      if (out.duration === undefined) return undefined;
       dots++;
       i++;
     } else if (/[a-gA-G]/.test(c)) {
-      if (out.pitch || out.rest) return undefined;
+      if (letters !== undefined) return undefined;
       let n = 1;
       while (s[i + n] === c) n++;
-      const acc = /^(#{1,3}|-{1,3}|n)?/.exec(s.slice(i + n))![0];
-      const lower = c === c.toLowerCase();
-      out.pitch = { step: c.toUpperCase() as Step, alter: ALTER[acc] ?? 0, octave: lower ? 3 + n : 4 - n };
-      i += n + acc.length;
+      letters = s.slice(i, i + n);
+      i += n;
+    } else if (c === '#' || c === '-' || c === 'n') {
+      accidental += c;
+      i++;
     } else if (c === 'r') {
-      if (out.pitch) return undefined;
       out.rest = true;
       i++;
     } else if (c === '[' || c === '_' || c === ']') {
@@ -107,9 +113,24 @@ function parseSubToken(s: string): SubToken | undefined {
       return undefined;
     }
   }
-  if (!out.pitch && !out.rest) return undefined;
+  if (dots > 0 && out.duration === undefined) return undefined;
   if (out.duration !== undefined && dots > 0) out.duration *= 2 - 0.5 ** dots;
+  if (out.rest) return out; // a rest's letters (and any accidental) only place it on the staff
+  if (letters === undefined) return undefined;
+  const alter = alterOf(accidental);
+  if (alter === undefined) return undefined;
+  const c = letters[0]!;
+  const lower = c === c.toLowerCase();
+  out.pitch = { step: c.toUpperCase() as Step, alter, octave: lower ? 3 + letters.length : 4 - letters.length };
   return out;
+}
+
+/** Semitones of the accidental signifiers of one note: "#", "--", "n", "nn" (naturals say 0); undefined when sharps and flats mix. */
+function alterOf(signs: string): number | undefined {
+  const sharps = signs.split('#').length - 1;
+  const flats = signs.split('-').length - 1;
+  if (sharps > 0 && flats > 0) return undefined;
+  return sharps - flats;
 }
 
 /** Ticks of a kern reciprocal duration: "4" quarter, "3" triplet half, "0" breve, "00" long, "3%2" two thirds of a whole. */

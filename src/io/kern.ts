@@ -11,8 +11,10 @@
  * (`*v`). Other spines (**dynam, **text…) are followed but not read.
  *
  * Time: every data line starts where the shortest sounding token of the line
- * before ends. Tied notes (`[` `_` `]`) merge into one Note with `tied` set;
- * a fermata (`;`) on any piece marks the merged Note. Grace notes (`q`) and
+ * before ends. Tied notes (`[` `_` `]`) merge into one Note with `tied` set,
+ * each tie followed in the sub-spine that started it (another sub-spine
+ * striking the same pitch meanwhile does not end it); a fermata (`;`) on any
+ * piece marks the merged Note. Grace notes (`q`) and
  * null tokens (`.`) take no time and are skipped.
  *
  * Maps: `*k[f#c#]` and the key token (`*G:`, `*g:`, `*g:dor`) give the key
@@ -114,8 +116,8 @@ class KernSegment {
   private readonly tempos: TempoEvent[] = [];
   private readonly meters: TimeSignatureEvent[] = [];
   private readonly keys: (KeySignatureEvent & { fromSignature: boolean })[] = [];
-  /** Open ties by part and MIDI number. */
-  private readonly ties = new Map<string, Note>();
+  /** Open ties by part and MIDI number, each with the sub-spine (voice) that holds it now. */
+  private readonly ties = new Map<string, { note: Note; voice: number }[]>();
   done = false;
 
   constructor(header: string[]) {
@@ -228,23 +230,33 @@ class KernSegment {
     this.time = Math.max(t, Math.min(...kern.map((s) => s.busyUntil)));
   }
 
+  /**
+   * One note of a token. A tie's continuation or end joins the open tie of its
+   * pitch in the same part: the one its own sub-spine started first, else one
+   * that ends where it begins, else any (ties that cross a split or merge).
+   */
   private addNote(part: number, voice: number, t: number, duration: number, pitch: Note['pitch'], tie: string | undefined, fermata: boolean): void {
     const key = `${part}:${midiOf(pitch)}`;
-    const open = this.ties.get(key);
-    const end = Math.round(t + duration);
-    if (open && (tie === 'continue' || tie === 'end')) {
-      open.duration = end - open.onset;
-      if (fermata) open.fermata = true;
-      if (tie === 'end') this.ties.delete(key);
-      return;
-    }
+    const open = this.ties.get(key) ?? [];
     const onset = Math.round(t);
+    const end = Math.round(t + duration);
+    if (tie === 'continue' || tie === 'end') {
+      const tied = open.find((o) => o.voice === voice) ?? open.find((o) => o.note.onset + o.note.duration === onset) ?? open[0];
+      if (tied) {
+        tied.note.duration = end - tied.note.onset;
+        tied.voice = voice;
+        if (fermata) tied.note.fermata = true;
+        if (tie === 'end') this.ties.set(key, open.filter((o) => o !== tied));
+        return;
+      }
+    }
     const note: Note = { pitch, onset, duration: end - onset, velocity: DEFAULT_VELOCITY, voice };
     if (fermata) note.fermata = true;
     if (tie) note.tied = true;
     this.parts[part]!.notes.push(note);
-    if (tie === 'start' || tie === 'continue') this.ties.set(key, note);
-    else this.ties.delete(key);
+    // A new strike ends its own sub-spine's open tie of this pitch, never another's.
+    const others = open.filter((o) => o.voice !== voice);
+    this.ties.set(key, tie === 'start' || tie === 'continue' ? [...others, { note, voice }] : others);
   }
 
   score(): Score {
@@ -272,7 +284,7 @@ class KernSegment {
 
 registerReader({
   name: 'kern',
-  version: 2,
+  version: 3,
   extensions: ['.krn', '.kern'],
   read: (bytes) => readKern(new TextDecoder().decode(bytes)).map((score) => ({ score })),
 });
