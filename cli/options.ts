@@ -25,6 +25,13 @@ export function wholeNumber(text: string): number {
   return n;
 }
 
+/** A piece of a file that holds several (ABC tunes), counted from 1. */
+export function pieceNumber(text: string): number {
+  const n = wholeNumber(text);
+  if (n < 1) throw new MusegenError('BAD_ARGUMENT', `pieces are counted from 1, not ${n}`);
+  return n;
+}
+
 /** A decimal number ("0.8", "1e-3"). */
 export function decimal(text: string): number {
   const n = Number(text);

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { BACKEND_NAMES, checkThreads, packageVersion, parseBackendChoice } from '../src/index.js';
 import { registerAccompanyCommand } from './commands/accompany.js';
+import { registerConvertCommand } from './commands/convert.js';
 import { registerCorpusCommands } from './commands/corpus.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEvalCommand } from './commands/eval.js';
@@ -42,6 +43,7 @@ export function createProgram(): Command {
   registerLiveCommand(program);
   registerRenderCommand(program);
   registerPlayCommand(program);
+  registerConvertCommand(program);
   registerEvalCommand(program);
   registerStatsCommand(program);
   registerDoctorCommand(program);

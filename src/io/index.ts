@@ -17,3 +17,4 @@ export * from './kern.js';
 export * from './musicxml.js';
 export * from './abc.js';
 export * from './benchmark-json.js';
+export * from './convert.js';

@@ -15,19 +15,29 @@
  * written as they are; a fermata sits on the last piece of its note; a
  * velocity other than DEFAULT_VELOCITY (what every reader gives a note
  * without dynamics) is kept in <note dynamics>.
+ *
+ * Notation, not a piano roll: a score whose times are off the lattice of
+ * written values (a MIDI performance) is first snapped to the grid its onsets
+ * choose (score/notation-grid.ts), so every note gets a <type> and only played
+ * triplets become tuplets (bracketed, <tuplet> start and stop). Parts go in
+ * score order (highest first), each with the clef its range asks for; repeat
+ * signs and endings the score carries become <barline>s with <repeat> and
+ * <ending> (musicxml-staff.ts).
  */
 import {
   barLength,
   barStarts,
   DEFAULT_VELOCITY,
   lastNoteEnd,
-  midiOf,
+  quantizeForNotation,
+  scoreOrder,
   timeSignatureAt,
   TICKS_PER_QUARTER,
   type KeySignatureEvent,
   type Note,
   type Part,
   type Score,
+  type Steps,
   type TempoEvent,
   type Ticks,
   type TimeSignatureEvent,
@@ -35,7 +45,17 @@ import {
 import { parseChordSymbol, type ChordNote, type ParsedChordSymbol } from '../score/index.js';
 import { FORTE_VELOCITY } from './musicxml-read.js';
 import { divisionUnit, splitDuration, type NoteValue } from './musicxml-notation.js';
+import { clefFor, measureBarlines, type BarlineMarks, type MeasureBarlines } from './musicxml-staff.js';
 import { assignVoices, type Chord, type Lane } from './musicxml-voices.js';
+
+export interface MusicXmlWriteOptions {
+  /**
+   * Steps per quarter to snap the score to before writing; "auto" (the
+   * default): the grid its onsets choose, and only when some onset or length
+   * is off the lattice of written values; "exact": write the times as they are.
+   */
+  grid?: Steps | 'auto' | 'exact';
+}
 
 const escapeXml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -123,14 +143,27 @@ const harmonyXml = (out: XmlOut, c: ParsedChordSymbol, offset: number): void => 
   out.close('harmony');
 };
 
-/** Treble for high parts, tenor treble (octave below) for middle ones, bass for low. */
+/** The clef the part's range asks for. */
 function clefXml(out: XmlOut, notes: readonly Note[]): void {
-  const mean = notes.length === 0 ? 72 : notes.reduce((s, n) => s + midiOf(n.pitch), 0) / notes.length;
+  const clef = clefFor(notes);
   out.open('clef');
-  out.leaf('sign', mean < 52 ? 'F' : 'G');
-  out.leaf('line', mean < 52 ? 4 : 2);
-  if (mean >= 52 && mean < 60) out.leaf('clef-octave-change', -1);
+  out.leaf('sign', clef.sign);
+  out.leaf('line', clef.line);
+  if (clef.octaveChange) out.leaf('clef-octave-change', clef.octaveChange);
   out.close('clef');
+}
+
+/** A <barline> with its repeat sign and ending; the left one opens a repeat, the right one closes it. */
+function barlineXml(out: XmlOut, side: 'left' | 'right', marks: BarlineMarks): void {
+  out.open('barline', { location: side });
+  if (marks.repeat) out.leaf('bar-style', side === 'left' ? 'heavy-light' : 'light-heavy');
+  if (marks.ending) {
+    const number = marks.ending.numbers.join(', ');
+    if (marks.ending.type === 'start') out.leaf('ending', `${number}.`, { number, type: 'start' });
+    else out.empty('ending', { number, type: marks.ending.type });
+  }
+  if (marks.repeat) out.empty('repeat', { direction: side === 'left' ? 'forward' : 'backward' });
+  out.close('barline');
 }
 
 /** [start, end) of every measure: the bars of the score, through its last note. */
@@ -143,6 +176,54 @@ function measureSpans(score: Score): [Ticks, Ticks][] {
 
 /** Runs ahead of a lane's element [t, end): writes the marks due there. */
 type Before = (t: Ticks, end: Ticks) => void;
+
+/** Where a piece of a note is tied, and whether it carries its note's fermata (the last piece does). */
+interface Tie {
+  stop: boolean;
+  start: boolean;
+  fermata: boolean;
+}
+
+/** One written element of a voice: a rest, or a piece of a chord. */
+interface Piece {
+  t: Ticks;
+  v: NoteValue;
+  chord?: Chord;
+  tie?: Tie;
+}
+
+/** Where a tuplet bracket starts and stops. */
+interface Bracket {
+  start: boolean;
+  stop: boolean;
+}
+
+const NO_BRACKET: Bracket = { start: false, stop: false };
+
+/**
+ * Brackets over runs of triplet values: one opens at a triplet after a plain
+ * value and closes once its values fill a whole number of plain ones (three
+ * times the shortest value in it), or where the run ends.
+ */
+function tupletBrackets(values: readonly NoteValue[]): Bracket[] {
+  const out = values.map(() => ({ start: false, stop: false }));
+  let open = false;
+  let sum = 0;
+  let shortest = 0;
+  values.forEach((v, i) => {
+    if (!v.triplet) {
+      if (open) out[i - 1]!.stop = true;
+      open = false;
+      return;
+    }
+    if (!open) [open, sum, shortest, out[i]!.start] = [true, 0, v.ticks, true];
+    shortest = Math.min(shortest, v.ticks);
+    sum += v.ticks;
+    if (sum % (3 * shortest) === 0) [open, out[i]!.stop] = [false, true];
+  });
+  if (open) out[out.length - 1]!.stop = true;
+  return out;
+}
 
 /** Writes the parts of one score; holds what every measure needs. */
 class PartWriter {
@@ -166,61 +247,66 @@ class PartWriter {
     }
   }
 
-  private rest(v: NoteValue, voice: number): void {
+  /** <notations> with what there is of ties, a tuplet bracket and a fermata. */
+  private notations(tieStop: boolean, tieStart: boolean, bracket: Bracket, fermata: boolean): void {
+    if (!tieStop && !tieStart && !bracket.start && !bracket.stop && !fermata) return;
+    const out = this.out;
+    out.open('notations');
+    if (tieStop) out.empty('tied', { type: 'stop' });
+    if (tieStart) out.empty('tied', { type: 'start' });
+    if (bracket.start) out.empty('tuplet', { type: 'start', bracket: 'yes' });
+    if (bracket.stop) out.empty('tuplet', { type: 'stop' });
+    if (fermata) out.empty('fermata', { type: 'upright' });
+    out.close('notations');
+  }
+
+  private rest(v: NoteValue, voice: number, bracket: Bracket): void {
     this.out.open('note');
     this.out.empty('rest');
     this.out.leaf('duration', this.div(v.ticks));
     this.out.leaf('voice', voice);
     this.valueXml(v);
+    this.notations(false, false, bracket, false);
     this.out.close('note');
   }
 
-  private note(n: Note, v: NoteValue, voice: number, flags: { chord: boolean; tieStop: boolean; tieStart: boolean; fermata: boolean }): void {
+  private note(n: Note, v: NoteValue, voice: number, tie: Tie, chord: boolean, bracket: Bracket): void {
     const out = this.out;
     const dynamics: Record<string, string> = {};
     if (n.velocity !== DEFAULT_VELOCITY) dynamics.dynamics = ((n.velocity * 100) / FORTE_VELOCITY).toFixed(2);
     out.open('note', dynamics);
-    if (flags.chord) out.empty('chord');
+    if (chord) out.empty('chord');
     out.open('pitch');
     out.leaf('step', n.pitch.step);
     if (n.pitch.alter !== 0) out.leaf('alter', n.pitch.alter);
     out.leaf('octave', n.pitch.octave);
     out.close('pitch');
     out.leaf('duration', this.div(v.ticks));
-    if (flags.tieStop) out.empty('tie', { type: 'stop' });
-    if (flags.tieStart) out.empty('tie', { type: 'start' });
+    if (tie.stop) out.empty('tie', { type: 'stop' });
+    if (tie.start) out.empty('tie', { type: 'start' });
     out.leaf('voice', voice);
     this.valueXml(v);
-    if (flags.tieStop || flags.tieStart || flags.fermata) {
-      out.open('notations');
-      if (flags.tieStop) out.empty('tied', { type: 'stop' });
-      if (flags.tieStart) out.empty('tied', { type: 'start' });
-      if (flags.fermata) out.empty('fermata', { type: 'upright' });
-      out.close('notations');
-    }
+    this.notations(tie.stop, tie.start, bracket, tie.fermata && n.fermata === true);
     out.close('note');
   }
 
-  /** The part of a chord inside [s, e), split into written values and tied across the cuts. */
-  private chord(c: Chord, s: Ticks, e: Ticks, voice: number, before: Before): Ticks {
+  /** The pieces of a chord inside [s, e): split into written values, tied across the cuts. */
+  private chordPieces(c: Chord, s: Ticks, e: Ticks): Piece[] {
     const from = Math.max(c.onset, s);
     const to = Math.min(c.onset + c.duration, e);
-    const pieces = splitDuration(to - from, this.unit);
+    const values = splitDuration(to - from, this.unit);
     let t = from;
-    pieces.forEach((v, k) => {
-      before(t, t + v.ticks);
-      const last = k === pieces.length - 1;
-      c.notes.forEach((n, i) =>
-        this.note(n, v, voice, {
-          chord: i > 0,
-          tieStop: k > 0 || c.onset < s,
-          tieStart: !last || c.onset + c.duration > e,
-          fermata: last && c.onset + c.duration <= e && n.fermata === true,
-        }),
-      );
+    return values.map((v, k) => {
+      const last = k === values.length - 1;
+      const piece: Piece = {
+        t,
+        v,
+        chord: c,
+        tie: { stop: k > 0 || c.onset < s, start: !last || c.onset + c.duration > e, fermata: last && c.onset + c.duration <= e },
+      };
       t += v.ticks;
+      return piece;
     });
-    return t;
   }
 
   /** One voice through the measure [s, e): its chords and rests between; `before(t, end)` runs ahead of each element [t, end). */
@@ -234,23 +320,30 @@ class PartWriter {
       this.out.close('note');
       return;
     }
+    const pieces: Piece[] = [];
     let t = s;
     const restTo = (to: Ticks): void => {
       for (const v of to > t ? splitDuration(to - t, this.unit) : []) {
-        before(t, t + v.ticks);
-        this.rest(v, lane.voice);
+        pieces.push({ t, v });
         t += v.ticks;
       }
     };
     for (const c of chords) {
       restTo(Math.max(c.onset, s));
-      t = this.chord(c, s, e, lane.voice, before);
+      pieces.push(...this.chordPieces(c, s, e));
+      t = Math.min(c.onset + c.duration, e);
     }
     restTo(e);
+    const brackets = tupletBrackets(pieces.map((p) => p.v));
+    pieces.forEach((p, i) => {
+      before(p.t, p.t + p.v.ticks);
+      if (!p.chord) this.rest(p.v, lane.voice, brackets[i]!);
+      else p.chord.notes.forEach((n, k) => this.note(n, p.v, lane.voice, p.tie!, k > 0, k === 0 ? brackets[i]! : NO_BRACKET));
+    });
   }
 
-  /** A whole part: its measures with attributes, voices and marks (tempos only when `withTempo`). */
-  write(score: Score, part: Part, id: string, spans: [Ticks, Ticks][], withTempo: boolean): void {
+  /** A whole part: its measures with attributes, barlines, voices and marks (tempos only when `withTempo`). */
+  write(score: Score, part: Part, id: string, spans: [Ticks, Ticks][], barlines: MeasureBarlines[], withTempo: boolean): void {
     const out = this.out;
     const lanes = assignVoices(part.notes);
     if (lanes.length === 0) lanes.push({ voice: 1, chords: [] });
@@ -273,6 +366,8 @@ class PartWriter {
         if (m === 0) clefXml(out, part.notes);
         out.close('attributes');
       }
+      const { left, right } = barlines[m]!;
+      if (left) barlineXml(out, 'left', left);
 
       // Marks inside the measure go before the element that starts at their tick, or at the end via <backup>.
       const marks: Mark[] = [
@@ -301,6 +396,7 @@ class PartWriter {
         if (i > 0) this.backup(e - s);
         this.lane(lane, chords, s, e, i === 0 ? before : () => undefined);
       });
+      if (right) barlineXml(out, 'right', right);
       let t = e;
       for (const mark of [...late, ...marks].sort((a, b) => b.tick - a.tick)) {
         this.backup(t - mark.tick);
@@ -333,10 +429,22 @@ function* scoreTimes(score: Score, spans: [Ticks, Ticks][]): Iterable<Ticks> {
   for (const e of [...score.keySignatures, ...score.timeSignatures, ...score.tempos, ...score.chordSymbols]) yield e.tick;
 }
 
+/** Is every onset and length a whole number of 128th notes or of 32nd-note triplets (something notation writes)? */
+const onLattice = (score: Score): boolean =>
+  score.parts.every((p) => p.notes.every((n) => [n.onset, n.duration].every((t) => t % (TICKS_PER_QUARTER / 32) === 0 || t % (TICKS_PER_QUARTER / 24) === 0)));
+
+/** The score as it is to be written: snapped as `grid` says, parts in score order. */
+function notationOf(score: Score, grid: MusicXmlWriteOptions['grid'] = 'auto'): Score {
+  const snapped = grid === 'exact' || (grid === 'auto' && onLattice(score)) ? score : quantizeForNotation(score, grid === 'auto' ? undefined : grid);
+  return { ...snapped, parts: scoreOrder(snapped.parts) };
+}
+
 /** MusicXML 3.1 partwise text of a score. */
-export function writeMusicXml(score: Score): string {
+export function writeMusicXml(source: Score, options: MusicXmlWriteOptions = {}): string {
+  const score = notationOf(source, options.grid);
   const out = new XmlOut();
   const spans = measureSpans(score);
+  const barlines = measureBarlines(spans, score.repeats);
   const unit = divisionUnit(scoreTimes(score, spans));
   out.line('<?xml version="1.0" encoding="UTF-8" standalone="no"?>');
   out.line('<!DOCTYPE score-partwise PUBLIC "-//Recordare//DTD MusicXML 3.1 Partwise//EN" "http://www.musicxml.org/dtds/partwise.dtd">');
@@ -367,7 +475,7 @@ export function writeMusicXml(score: Score): string {
   });
   out.close('part-list');
   const writer = new PartWriter(out, unit);
-  score.parts.forEach((p, i) => writer.write(score, p, `P${i + 1}`, spans, i === 0));
+  score.parts.forEach((p, i) => writer.write(score, p, `P${i + 1}`, spans, barlines, i === 0));
   out.close('score-partwise');
   return out.toString();
 }

@@ -13,7 +13,7 @@ import { isZip, packMxl, unpackMxl } from './mxl.js';
 import { registerReader, registerWriter, type FormatReader, type FormatWriter } from './registry.js';
 
 export { readMusicXml, MUSICXML_READ_DEFAULTS, type MusicXmlReadOptions } from './musicxml-read.js';
-export { writeMusicXml } from './musicxml-write.js';
+export { writeMusicXml, type MusicXmlWriteOptions } from './musicxml-write.js';
 export { packMxl, unpackMxl } from './mxl.js';
 
 /** A Score from the bytes of a .musicxml, .xml or .mxl file. */

@@ -1,6 +1,7 @@
 /** Snap a Score to a grid of steps per quarter note. */
 import { MusegenError } from '../errors.js';
 import { eventMap } from './event-map.js';
+import { mapRepeatMarks } from './repeats.js';
 import type { Score } from './score.js';
 import { lastNoteEnd, sortNotes } from './score.js';
 import { TICKS_PER_QUARTER, type Steps, type Ticks } from './units.js';
@@ -24,7 +25,7 @@ export function isOnGrid(score: Score, stepsPerQuarter: Steps): boolean {
  * A copy of the score with onsets and note ends rounded to the nearest step;
  * every note keeps at least one step. Map events and the pickup snap too
  * (events that land on one step: the last wins, and one that then repeats the
- * event before it goes).
+ * event before it goes); so do repeat signs and endings.
  */
 export function quantize(score: Score, stepsPerQuarter: Steps): Score {
   const q = ticksPerStep(stepsPerQuarter);
@@ -40,8 +41,11 @@ export function quantize(score: Score, stepsPerQuarter: Steps): Score {
     ),
   }));
   const events = <E extends { tick: Ticks }>(es: E[]): E[] => eventMap(es.map((x) => ({ ...x, tick: snap(x.tick) })));
+  const { repeats, ...rest } = score;
+  const snappedRepeats = repeats && mapRepeatMarks(repeats, snap);
   const out: Score = {
-    ...score,
+    ...rest,
+    ...(snappedRepeats ? { repeats: snappedRepeats } : {}),
     parts,
     tempos: events(score.tempos),
     timeSignatures: events(score.timeSignatures),

@@ -9,6 +9,7 @@
 import { DEFAULT_METER, DEFAULT_TEMPO } from './defaults.js';
 import { eventAt } from './event-map.js';
 import { midiOf, type Pitch, type Mode } from './pitch.js';
+import type { RepeatMarks } from './repeats.js';
 import type { BPM, Fifths, Ticks, Velocity } from './units.js';
 
 export interface Note {
@@ -61,6 +62,8 @@ export interface Score {
   pickup: Ticks;
   /** End of the music, at least the end of the last note. */
   end: Ticks;
+  /** Repeat signs and endings as written; absent when there are none or the repeats are played out in the notes. */
+  repeats?: RepeatMarks;
 }
 
 /** An empty Score with the default tempo and meter, ready for parts. */

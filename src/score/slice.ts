@@ -2,6 +2,7 @@
 import { MusegenError } from '../errors.js';
 import { barStarts } from './meter.js';
 import { eventAt } from './event-map.js';
+import { sliceRepeatMarks } from './repeats.js';
 import type { Score } from './score.js';
 import type { Ticks } from './units.js';
 
@@ -26,8 +27,11 @@ export function sliceTicks(score: Score, from: Ticks, to: Ticks): Score {
     const rest = es.filter((e) => e.tick > from && e.tick < to);
     return [...(first ? [first] : []), ...rest].map((e) => ({ ...e, tick: Math.max(0, e.tick - from) }));
   };
+  const { repeats, ...rest } = score;
+  const kept = repeats && sliceRepeatMarks(repeats, from, to);
   return {
-    ...score,
+    ...rest,
+    ...(kept ? { repeats: kept } : {}),
     parts: score.parts.map((p) => ({
       ...p,
       notes: p.notes
