@@ -2,7 +2,7 @@
  * The global --backend and --threads options: every command that computes
  * starts TensorFlow.js (and the native kernels, where built) through here.
  * Training without the native kernels says so once on stderr, when its first
- * LSTM gradient is taken (so kinds that never reach the kernels, and runs
+ * LSTM or convolution gradient is taken (so kinds that never reach the kernels, and runs
  * refused for their options, say nothing).
  */
 import type { Command } from 'commander';
@@ -13,25 +13,36 @@ export async function startBackend(command: Command): Promise<BackendName> {
   const { backend, threads, quiet } = command.optsWithGlobals<{ backend?: BackendChoice; threads?: number; quiet?: boolean }>();
   const name = await initBackend({ backend: backend ?? 'auto', threads });
   const native = nativeKernelsReport();
-  if (command.name() === 'train' && name !== 'node-gpu' && !native.available && !quiet) {
+  if (command.name() === 'train' && name !== 'node-gpu' && name !== 'node' && !native.available && !quiet) {
     useKernels(announcing(kernels(), `musegen: training with ${kernels().name} kernels on ${name}; native kernels not in use: ${native.detail}`));
   }
   return name;
 }
 
-/** `set`, writing `line` on stderr (over a progress bar being drawn) before its first LSTM backward pass. */
+/** `set`, writing `line` on stderr (over a progress bar being drawn) before its first LSTM or convolution backward pass. */
 function announcing(set: Kernels, line: string): Kernels {
   let said = false;
-  const { lstm } = set;
+  const say = (): void => {
+    if (!said) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${line}\n`);
+    said = true;
+  };
+  const { lstm, conv } = set;
   return {
     ...set,
-    lstm: {
+    lstm: lstm && {
       name: lstm.name,
       forward: (...args) => lstm.forward(...args),
       backward: (...args) => {
-        if (!said) process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${line}\n`);
-        said = true;
+        say();
         return lstm.backward(...args);
+      },
+    },
+    conv: {
+      name: conv.name,
+      forward: (...args) => conv.forward(...args),
+      backward: (...args) => {
+        say();
+        return conv.backward(...args);
       },
     },
   };

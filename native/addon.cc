@@ -5,10 +5,13 @@
  *   lstmForward(dims, indices?, x?, kernel, recurrent, bias, h0?, c0?, gates, cells, cellTanh, outputs)
  *   lstmBackward(dims, indices?, x?, kernel, recurrent, h0?, c0?, gates, cells, cellTanh, outputs, dy,
  *                dx?, dKernel, dRecurrent, dBias, dh0?, dc0?)
+ *   convForward(convDims, x, kernel, bias?, y, grid)
+ *   convBackward(convDims, grid, dy, kernel, dx?, dKernel, dBias?)
  *   sgemm(transA, transB, m, n, k, a, b, c)   c = op(a)·op(b), row-major
  *   setThreads(n)  threads() → n  blas() → OpenBLAS' configuration line
  *
- * dims is an Int32Array [steps, batch, units, inputSize, inCols]; `?` marks
+ * dims is an Int32Array [steps, batch, units, inputSize, inCols], convDims
+ * [batch, height, width, in, out, kh, kw]; `?` marks
  * an argument that may be null. A wrong type or a short array throws.
  */
 #include <node_api.h>
@@ -19,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "conv.h"
 #include "gemm.h"
 #include "lstm.h"
 
@@ -142,6 +146,37 @@ napi_value LstmBackward(napi_env env, napi_callback_info info) {
   });
 }
 
+musegen::ConvShape convShapeOf(Args& a) {
+  const int32_t* d = a.ints(0, 7);
+  const musegen::ConvShape s{d[0], d[1], d[2], d[3], d[4], d[5], d[6]};
+  if (s.batch < 1 || s.height < 1 || s.width < 1 || s.in < 1 || s.out < 1 || s.kh < 1 || s.kw < 1 || s.kh % 2 == 0 || s.kw % 2 == 0) {
+    throw BadArgument{"conv dims out of range"};
+  }
+  return s;
+}
+
+napi_value ConvForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args a(env, info, 6);
+    const musegen::ConvShape s = convShapeOf(a);
+    const size_t points = static_cast<size_t>(s.batch) * s.height * s.width;
+    musegen::convForward(s, a.floats(1, points * s.in), a.floats(2, static_cast<size_t>(s.kh) * s.kw * s.in * s.out), a.floats(3, s.out, true),
+                         a.floats(4, points * s.out), a.floats(5, musegen::convGridFloats(s, s.in)));
+    return nullptr;
+  });
+}
+
+napi_value ConvBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args a(env, info, 7);
+    const musegen::ConvShape s = convShapeOf(a);
+    const size_t points = static_cast<size_t>(s.batch) * s.height * s.width, taps = static_cast<size_t>(s.kh) * s.kw;
+    musegen::convBackward(s, a.floats(1, musegen::convGridFloats(s, s.in)), a.floats(2, points * s.out), a.floats(3, taps * s.in * s.out),
+                          a.floats(4, points * s.in, true), a.floats(5, taps * s.in * s.out), a.floats(6, s.out, true));
+    return nullptr;
+  });
+}
+
 napi_value Sgemm(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     Args a(env, info, 8);
@@ -180,6 +215,8 @@ napi_value Init(napi_env env, napi_value exports) {
   const napi_property_descriptor methods[] = {
       {"lstmForward", nullptr, LstmForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"lstmBackward", nullptr, LstmBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"convForward", nullptr, ConvForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"convBackward", nullptr, ConvBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -31,9 +31,10 @@ function counting(): { set: Kernels; calls: Record<'forward' | 'backward' | 'mat
     name: 'counting',
     lstm: {
       name: 'counting lstm',
-      forward: (...args) => (calls.forward++, jsKernels.lstm.forward(...args)),
-      backward: (...args) => (calls.backward++, jsKernels.lstm.backward(...args)),
+      forward: (...args) => (calls.forward++, jsKernels.lstm!.forward(...args)),
+      backward: (...args) => (calls.backward++, jsKernels.lstm!.backward(...args)),
     },
+    conv: jsKernels.conv,
     matvecMemory(floats) {
       const memory = jsKernels.matvecMemory(floats);
       return { ...memory, f32: memory.f32, matvec: (...args) => (calls.matvec++, memory.matvec(...args)) };

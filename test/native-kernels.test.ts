@@ -108,7 +108,8 @@ const CASES: [string, Case][] = [
 
 describe.skipIf(off)('native LSTM kernel against the JavaScript one', () => {
   it('is the kernel installed at start, with OpenBLAS', () => {
-    expect(native.lstm.name).toMatch(/native/);
+    expect(native.lstm?.name).toMatch(/native/);
+    expect(native.conv.name).toMatch(/native/);
     expect(nativeKernelsReport().detail).toMatch(/OpenBLAS/);
   });
 

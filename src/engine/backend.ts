@@ -7,14 +7,18 @@
  * The native packages are optional dependencies: where their install failed
  * they are simply absent, and the next one is used. `--backend` forces one.
  * `backendReport()` tries each and says why the missing ones are missing, for
- * `musegen doctor`. On a CPU backend, the native kernels (native-kernels.ts)
- * are installed where the addon was built, with `threads` OpenBLAS threads.
+ * `musegen doctor`. On wasm and cpu, the native kernels (native-kernels.ts)
+ * are installed where the addon was built, with `threads` OpenBLAS threads;
+ * on node and node-gpu, the tensor-ops set (tensor-ops-kernels.ts): their
+ * own TensorFlow ops for every layer.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { MusegenError, errorMessage } from '../errors.js';
+import { useKernels } from './kernels.js';
 import { installNativeKernels } from './native-kernels.js';
+import { tensorOpsKernels } from './tensor-ops-kernels.js';
 import { installKernelFixes } from './wasm-matmul.js';
 
 /** A backend the user can ask for; 'auto' takes the best that loads. */
@@ -75,8 +79,9 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     if (probe.available && (await tf.setBackend(TF_NAME[name]))) {
       active = name;
       quietCpuBanner();
-      // tfjs-node-gpu's tensors may live on the GPU: its own ops serve it best.
-      if (name !== 'node-gpu') installNativeKernels({ threads: options.threads });
+      // On the native TensorFlow backends (tensors perhaps on a GPU) every layer runs as their own ops.
+      if (name === 'node' || name === 'node-gpu') useKernels(tensorOpsKernels);
+      else installNativeKernels({ threads: options.threads });
       return name;
     }
     if (choice !== 'auto') throw new MusegenError('UNSUPPORTED', `backend ${name} is not available: ${probe.detail}`);

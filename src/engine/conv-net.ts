@@ -39,7 +39,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MusegenError, type ErrorCode } from '../errors.js';
-import { channelSums, conv2d } from './conv.js';
+import { conv2d } from './conv.js';
+import { channelSums } from './conv-kernel-js.js';
 import type { NamedArrays } from './model-folder.js';
 import { createRng, randomSeed, type Rng, type Seed } from './random.js';
 import { variableOf } from './variables.js';

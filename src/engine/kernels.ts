@@ -4,19 +4,24 @@
  * OpenBLAS, where it builds) is swapped in here and no model changes.
  *
  *   lstmSequence (lstm-layer.ts) ──► kernels().lstm.forward / backward   whole-sequence LSTM layer, training
+ *   conv2d (conv.ts)             ──► kernels().conv.forward / backward   'same' 2-D convolution, training
  *   a stepper (batch 1, sampling) ──► kernels().matvecMemory(n).matvec    y += vᵀ·M in one linear memory
  *
  * `jsKernels` run everywhere: JavaScript gate maths around TensorFlow.js
- * matrix products, and a WebAssembly SIMD mat-vec. In Node, where the
- * optional addon is built, starting the backend installs the native set
- * (native-kernels.ts: the LSTM layer on OpenBLAS, the same mat-vec, which
- * beats OpenBLAS at batch 1). `useKernels` installs another set for the
- * whole process (and returns the one it replaces).
+ * matrix products, the backend's convolution with gradients that wasm lacks
+ * (conv-kernel-js.ts), and a WebAssembly SIMD mat-vec. In Node, where the
+ * optional addon is built, starting a CPU backend installs the native set
+ * (native-kernels.ts: the LSTM layer and the convolution on OpenBLAS, the
+ * same mat-vec, which beats OpenBLAS at batch 1); on the native TensorFlow
+ * backends, the tensor-ops set (tensor-ops-kernels.ts: every layer as the
+ * backend's own ops, nothing read back). `useKernels` installs another set
+ * for the whole process (and returns the one it replaces).
  *
  * @example
  *   const previous = useKernels({ ...kernels(), name: 'native', lstm: nativeLstm });
  */
 import type * as tf from '@tensorflow/tfjs';
+import { jsConvKernel } from './conv-kernel-js.js';
 import { jsLstmKernel } from './lstm-kernel-js.js';
 import { createMatvecMemory, type MatvecMemory } from './simd-matvec.js';
 
@@ -46,11 +51,26 @@ export interface LstmKernel<Trace extends { outputs: Float32Array } = { outputs:
   backward(dims: LstmDims, trace: Trace, dy: tf.Tensor2D, indices: Int32Array | null, kernel: tf.Tensor2D, recurrent: tf.Tensor2D): tf.Tensor[];
 }
 
+/**
+ * A 'same' zero-padded, stride-1 convolution with odd kernel sizes, NHWC:
+ * x [B, H, W, in], kernel [kh, kw, in, out] (Keras' layout), bias [out].
+ * `forward` returns y and the tensors its backward pass reads (the op keeps
+ * them until then); `backward` returns dx, dKernel, then dBias when the
+ * forward pass had a bias.
+ */
+export interface ConvKernel {
+  readonly name: string;
+  forward(x: tf.Tensor4D, kernel: tf.Tensor4D, bias?: tf.Tensor1D): { y: tf.Tensor4D; saved: tf.Tensor[] };
+  backward(saved: tf.Tensor[], dy: tf.Tensor4D, withBias: boolean): tf.Tensor[];
+}
+
 /** Every kernel a model calls, as one set. */
 export interface Kernels {
   /** Said by `musegen doctor` and in benchmarks. */
   readonly name: string;
-  readonly lstm: LstmKernel;
+  /** The LSTM layer's kernel; null: the layer as the backend's own ops, differentiated by TensorFlow.js (tensor-ops-kernels.ts). */
+  readonly lstm: LstmKernel | null;
+  readonly conv: ConvKernel;
   /** Linear memory of `floats` floats with a mat-vec product over it. */
   matvecMemory(floats: number): MatvecMemory;
 }
@@ -59,6 +79,7 @@ export interface Kernels {
 export const jsKernels: Kernels = {
   name: 'javascript/webassembly',
   lstm: jsLstmKernel,
+  conv: jsConvKernel,
   matvecMemory: createMatvecMemory,
 };
 

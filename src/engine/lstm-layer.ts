@@ -8,8 +8,10 @@
  *
  * This file is the op: shapes checked, inputs in, the gradient wired
  * through tf.customGrad. The arithmetic runs in the kernel chosen in
- * kernels.ts (today lstm-kernel-js.ts: JavaScript gate maths around
- * TensorFlow.js matrix products; a native one where it builds).
+ * kernels.ts (lstm-kernel-js.ts: JavaScript gate maths around TensorFlow.js
+ * matrix products; a native one where it builds); a set with no LSTM kernel
+ * (the tensor-ops set) runs the layer as TensorFlow ops, differentiated by
+ * TensorFlow.js.
  *
  * Layout: sequences are time-major and flat, row t·batch + b of a
  * [steps·batch, features] matrix. Weights are Keras' (kernel [in, 4H],
@@ -18,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MusegenError } from '../errors.js';
 import { kernels, type LstmDims } from './kernels.js';
+import { lstmByOps } from './tensor-ops-kernels.js';
 
 /** The three weights of one LSTM layer, in Keras' layout. */
 export interface LstmWeights {
@@ -55,6 +58,8 @@ export function lstmSequence(input: LayerInput, w: LstmWeights, options: LstmSeq
   const { steps, batch, initialState } = options;
   const units = w.recurrentKernel.shape[0];
   checkShapes(input, w, options, units);
+  const impl = kernels().lstm;
+  if (!impl) return lstmByOps(input, w, options);
   const dense = 'x' in input;
   const args: tf.Tensor[] = [];
   if (dense) args.push(input.x);
@@ -68,7 +73,6 @@ export function lstmSequence(input: LayerInput, w: LstmWeights, options: LstmSeq
     const [kernel, recurrent, bias, h0, c0] = tensors as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D?, tf.Tensor2D?];
     const shape: LstmDims = { steps, batch, units, inputSize: kernel.shape[0] };
     const indices = 'indices' in input ? input.indices : null;
-    const impl = kernels().lstm;
     const trace = impl.forward(shape, indices, x, kernel, recurrent, bias, h0, c0);
     // Inputs may be intermediate tensors, disposed before the backward pass
     // unless saved (the saved copies share their data).

@@ -8,12 +8,14 @@
  *
  *   lstm.forward  ──► addon.lstmForward   whole sequence: input product in one sgemm, h·U per step
  *   lstm.backward ──► addon.lstmBackward  through time; dU, dW, dX in one sgemm each
+ *   conv          ──► addon.convForward / convBackward   (native-conv.ts, on wasm: one sgemm per kernel tap)
  *   tf.matMul on wasm ──► addon.sgemm     (native-matmul.ts: the output layer and its gradients,
  *                                          while the native set is in use)
  *
  * The addon reads the weights in place (the wasm heap, see float-buffers.ts)
  * and writes into arrays made here, so nothing is copied twice.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -21,13 +23,14 @@ import * as tf from '@tensorflow/tfjs';
 import { errorMessage } from '../errors.js';
 import { give, readFloats, take } from './float-buffers.js';
 import { jsKernels, kernels, useKernels, type Kernels, type LstmDims, type LstmKernel } from './kernels.js';
+import { nativeConvKernel, type NativeConv } from './native-conv.js';
 import { installNativeMatMul, type Sgemm } from './native-matmul.js';
 import { packageRoot } from './package-root.js';
 
 type F32 = Float32Array;
 
 /** The addon's functions (native/addon.cc); `?` arguments take null. */
-interface Addon {
+interface Addon extends NativeConv {
   lstmForward(
     dims: Int32Array, indices: Int32Array | null, x: F32 | null, kernel: F32, recurrent: F32, bias: F32, h0: F32 | null, c0: F32 | null,
     gates: F32, cells: F32, cellTanh: F32, outputs: F32,
@@ -124,10 +127,31 @@ function lstmKernel(native: Addon): LstmKernel<NativeLstmTrace> {
   };
 }
 
+/**
+ * OpenBLAS up to 0.3.21 takes AMD's AVX-512 CPUs (Zen 4, Zen 5) for Haswell
+ * and runs its AVX2 kernels there; its SkylakeX kernels run 2–3× faster on
+ * them (sgemm at the conv bench's shapes, measured here on a Zen 5). Asked
+ * for through OPENBLAS_CORETYPE, which OpenBLAS reads when it loads: so only
+ * before the addon loads, and never over the user's own choice.
+ */
+function chooseBlasCore(): void {
+  if (process.env.OPENBLAS_CORETYPE || process.platform !== 'linux' || process.arch !== 'x64') return;
+  let cpu = '';
+  try {
+    cpu = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return;
+  }
+  const flags = new Set(/^flags\s*:(.*)$/m.exec(cpu)?.[1]?.trim().split(/\s+/) ?? []);
+  const avx512 = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) => flags.has(f));
+  if (avx512 && /^vendor_id\s*:\s*AuthenticAMD$/m.test(cpu)) process.env.OPENBLAS_CORETYPE = 'SkylakeX';
+}
+
 function loadAddon(): Addon {
   const root = packageRoot();
   if (!root) throw new Error('the musegen package root was not found');
   const path = join(root, ADDON_PATH);
+  chooseBlasCore();
   try {
     return createRequire(import.meta.url)(path) as Addon;
   } catch (e) {
@@ -153,16 +177,23 @@ export function installNativeKernels(options: NativeKernelsOptions = {}): Native
   }
   if (!addon) return report;
   addon.setThreads(options.threads ?? availableParallelism());
-  report.detail = `${ADDON_PATH}, ${addon.blas().split(' ').slice(0, 2).join(' ')}, ${addon.threads()} thread${addon.threads() === 1 ? '' : 's'}`;
+  report.detail = `${ADDON_PATH}, ${blasName(addon.blas())}, ${addon.threads()} thread${addon.threads() === 1 ? '' : 's'}`;
   nativeSet = nativeKernels(addon);
   useKernels(nativeSet);
   installNativeMatMul(addon.sgemm, () => kernels() === nativeSet);
   return report;
 }
 
-/** The native kernel set: the addon's LSTM, the WebAssembly SIMD mat-vec for batch-1 sampling (faster at that size). */
+/** 'OpenBLAS 0.3.21 (SkylakeX kernels)' from OpenBLAS' configuration line ('OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64'). */
+function blasName(config: string): string {
+  const words = config.split(' ');
+  const core = words.slice(2).find((w) => !/^(NO_|USE_|DYNAMIC_ARCH|SMP|MAX_)/.test(w) && !w.includes('='));
+  return `${words.slice(0, 2).join(' ')}${core ? ` (${core} kernels)` : ''}`;
+}
+
+/** The native kernel set: the addon's LSTM and convolution, the WebAssembly SIMD mat-vec for batch-1 sampling (faster at that size). */
 function nativeKernels(native: Addon): Kernels {
-  return { ...jsKernels, name: 'native (OpenBLAS) + webassembly mat-vec', lstm: lstmKernel(native) };
+  return { ...jsKernels, name: 'native (OpenBLAS) + webassembly mat-vec', lstm: lstmKernel(native), conv: nativeConvKernel(native) };
 }
 
 /** How the native kernels stand: not tried yet, in use, or why not. */

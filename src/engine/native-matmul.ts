@@ -5,26 +5,19 @@
  * output layer and its gradients — runs natively while the native kernel
  * set is the one in use (`useKernels(jsKernels)` brings back wasm's own).
  *
- * The operands are read, and the product written, in place in the wasm heap,
- * through the backend's internals (`makeOutput`, `dataIdMap`, `wasm.HEAPF32`,
- * as in @tensorflow/tfjs-backend-wasm 4.22); if those change, the kernel
- * throws saying so rather than compute garbage. Products it does not cover
+ * The operands are read, and the product written, in place in the wasm heap
+ * (wasm-heap.ts); if the backend's internals change, the kernel throws saying
+ * so rather than compute garbage. Products it does not cover
  * (other dtypes, broadcasts between unequal batch shapes) go to the original.
  */
 import * as tf from '@tensorflow/tfjs';
+import { wasmHeap } from './wasm-heap.js';
 
 /** The addon's product: c[m, n] = op(a)·op(b), row-major. */
 export type Sgemm = (transA: number, transB: number, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array) => void;
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Info = tf.TensorInfo;
-
-/** What this file reads of the wasm backend. */
-interface WasmInternals {
-  makeOutput(shape: number[], dtype: tf.DataType): Info;
-  dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
-  wasm: { HEAPF32: Float32Array };
-}
 
 let installed = false;
 
@@ -40,14 +33,6 @@ export function installNativeMatMul(sgemm: Sgemm, active: () => boolean): void {
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc: (args) => (active() ? nativeMatMul(sgemm, args) : null) ?? original.kernelFunc(args) });
   installed = true;
-}
-
-function internals(backend: unknown): WasmInternals {
-  const b = backend as Partial<WasmInternals>;
-  if (typeof b.makeOutput !== 'function' || typeof b.dataIdMap?.get !== 'function' || !(b.wasm?.HEAPF32 instanceof Float32Array)) {
-    throw new Error(`native matMul: the wasm backend's internals changed (TensorFlow.js ${tf.version_core}; written for 4.22); run with MUSEGEN_NATIVE=0`);
-  }
-  return b as WasmInternals;
 }
 
 function nativeMatMul(sgemm: Sgemm, args: KernelArgs): Info | null {
@@ -67,11 +52,10 @@ function nativeMatMul(sgemm: Sgemm, args: KernelArgs): Info | null {
   const n = transposeB ? rb : cb;
   if ((transposeB ? cb : rb) !== k) return null; // the original says what is wrong
   const outer = batchA >= batchB && outerA.length >= outerB.length ? outerA : outerB;
-  const backend = internals(args.backend);
-  const out = backend.makeOutput([...outer, m, n], 'float32'); // may grow the heap: views after
-  const offset = (t: Info): number => backend.dataIdMap.get(t.dataId)!.memoryOffset / 4;
-  const heap = backend.wasm.HEAPF32;
-  const [oa, ob, oc] = [offset(a), offset(b), offset(out)];
+  const wasm = wasmHeap(args.backend, 'native matMul');
+  const out = wasm.output([...outer, m, n]); // may grow the heap: views after
+  const heap = wasm.heap();
+  const [oa, ob, oc] = [wasm.offset(a), wasm.offset(b), wasm.offset(out)];
   const batch = Math.max(batchA, batchB);
   for (let i = 0; i < batch; i++) {
     const pa = oa + (batchA > 1 ? i * m * k : 0);
