@@ -2,7 +2,7 @@
  * Sampling whole pieces from a generator:
  *
  *   plan (meter, key, tempo, bars, primer) ─► leftToRight.session ─► primer pushed as is
- *   ─► for each further position: logits ─ temperature / top-k / top-p ─ draw ─ push ─► notes finished (onNotes)
+ *   ─► for each further position: logits ─ temperature / top-k / top-p ─ (the cadence's constraint on the last beat) ─ draw ─ push ─► notes finished (onNotes)
  *   (`startSampling(…).piece()` gives the same, a step at a time: the notes each step ends and begins)
  *   ─► session.score() ─► Score (tempo, meter, key kept)
  *
@@ -19,6 +19,7 @@ import { layoutFor, type TrackNote } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import type { Generator, LeftToRight } from '../generators/index.js';
 import type { Score, Steps } from '../score/index.js';
+import { cadenceFor, type Cadence } from './cadence.js';
 import { planPiece, type PieceShape, type PiecePlan } from './context.js';
 import { gibbsPiece } from './gibbs-piece.js';
 import { latentPiece } from './latent.js';
@@ -35,9 +36,11 @@ export interface SampleOptions extends Partial<SamplingOptions>, Partial<PieceSh
   onNotes?: (notes: TrackNote[], piece: number) => void;
   /** Latent models: attribute vectors added to every latent (['density', 1.5]). */
   attributes?: [string, number][];
+  /** Melody models, in a key: end on the tonic, held through the last beat (cadence.ts; default true). */
+  cadence?: boolean;
 }
 
-export const SAMPLE_DEFAULTS = { count: 1, bars: 16 } as const;
+export const SAMPLE_DEFAULTS = { count: 1, bars: 16, cadence: true } as const;
 
 export interface SampledPiece {
   score: Score;
@@ -86,7 +89,8 @@ export function startSampling(generator: Generator, options: Omit<SampleOptions,
   const plan = planPiece(generator.encoder, { ...options, bars: options.bars ?? SAMPLE_DEFAULTS.bars }, options.primer);
   const seed = options.seed ?? randomSeed();
   const rng = createRng(seed);
-  return { seed, plan, piece: () => (model ? stepPiece(model, plan, sampling, rng.fork()) : gibbsPiece(generator, plan, sampling.temperature, rng.fork())) };
+  const cadence = model && (options.cadence ?? SAMPLE_DEFAULTS.cadence) ? cadenceFor(generator.encoder, plan) : null;
+  return { seed, plan, piece: () => (model ? stepPiece(model, plan, sampling, rng.fork(), cadence) : gibbsPiece(generator, plan, sampling.temperature, rng.fork())) };
 }
 
 /** Generate `count` pieces. Throws MusegenError('BAD_ARGUMENT') for options that make no sense. */
@@ -106,7 +110,7 @@ export function samplePieces(generator: Generator, options: SampleOptions = {}):
   });
 }
 
-function stepPiece(model: LeftToRight, plan: PiecePlan, sampling: SamplingOptions, rng: Rng): PieceStepper {
+function stepPiece(model: LeftToRight, plan: PiecePlan, sampling: SamplingOptions, rng: Rng, cadence: Cadence | null): PieceStepper {
   const { context, primerSteps, primer } = plan;
   const session = model.session(context);
   let step = 0;
@@ -119,7 +123,9 @@ function stepPiece(model: LeftToRight, plan: PiecePlan, sampling: SamplingOption
     const primed = primer && 'tokens' in primer ? primer.tokens : null;
     const ended: TrackNote[] = [];
     for (let v = 0; v < session.tracks; v++) {
-      ended.push(...session.push(step < primerSteps ? primed![v * primerSteps + step]! : drawIndex(eventDistribution(session.logits(), sampling), rng)));
+      const token = step < primerSteps ? primed![v * primerSteps + step]! : drawIndex(cadence ? cadence.constrain(step, eventDistribution(session.logits(), sampling)) : eventDistribution(session.logits(), sampling), rng);
+      cadence?.observe(token);
+      ended.push(...session.push(token));
     }
     return ended;
   };
