@@ -41,6 +41,27 @@ export function errorMessage(e: unknown): string {
   return msg.split('\n')[0]!.trim();
 }
 
+/**
+ * A value from outside (a file, a model's JSON) as an error shows it: JSON,
+ * nesting below three levels and lists past eight items shown as …, cut to
+ * `max` characters — never serialized whole, for it may nest 100,000 deep or
+ * run to megabytes.
+ */
+export function shownValue(x: unknown, max = 60): string {
+  const show = (v: unknown, depth: number): string => {
+    if (Array.isArray(v)) return depth >= 3 ? '[…]' : `[${v.slice(0, 8).map((e) => show(e, depth + 1)).join(',')}${v.length > 8 ? ',…' : ''}]`;
+    if (typeof v === 'object' && v !== null) {
+      if (depth >= 3) return '{…}';
+      const entries = Object.entries(v).slice(0, 9);
+      return `{${entries.slice(0, 8).map(([k, e]) => `${JSON.stringify(k.slice(0, max))}:${show(e, depth + 1)}`).join(',')}${entries.length > 8 ? ',…' : ''}}`;
+    }
+    if (typeof v === 'string') return JSON.stringify(v.length > max ? `${v.slice(0, max)}…` : v);
+    return JSON.stringify(v) ?? String(v);
+  };
+  const text = show(x, 0);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /** What an operating-system error means, in words. */
 const SYSTEM_ERRORS: Record<string, string> = {
   ENOSPC: 'no space left on device',

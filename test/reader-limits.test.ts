@@ -6,12 +6,13 @@
  * load. And corpus cache entries are checked as fresh parses are: an edited
  * entry is read again from its source, with a note on stderr.
  */
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_UNFOLDED_ELEMENTS } from '../src/io/abc-repeats.js';
 import { TICKS_PER_QUARTER as Q, createPart, createScore, readAbc, spellMidi, writeMidi } from '../src/index.js';
 import { expectOneLine, musegen as run, type CliRun } from './helpers/cli.js';
+import { ROOT } from './helpers/paths.js';
 import { useTempDir } from './helpers/temp.js';
 
 const tmp = useTempDir('reader-limits');
@@ -43,6 +44,7 @@ const CASES: [string, string | Uint8Array, RegExp][] = [
   ['alter.musicxml', musicxml('1', '1', '1000000000'), /pitch out of range .*alter 1000000000/],
   ['late.mid', lateMidi(), /longer than 100,000 bars/],
   ['nothing-16th.json', '{"train": []}', /holds no piece of music/],
+  ['deep-quarter.json', `{"train": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`, /train piece 1, step 1: \[\[\[\[…\]\]\]\] is not a MIDI pitch/],
 ];
 
 describe('the score limits at the reader boundary', () => {
@@ -67,9 +69,9 @@ describe('the score limits at the reader boundary', () => {
     expect(JSON.parse(r.text).bars).toBeGreaterThan(0);
   });
 
-  it('repeats inside repeats unfold to at most MAX_UNFOLDED_ELEMENTS, else the tune is refused', () => {
-    // each :| goes back to the start and plays the ones before it again: 2^40 bars as written
-    const text = abc('M:4/4', 'C4:|'.repeat(40));
+  it('a play order unfolds to at most MAX_UNFOLDED_ELEMENTS, else the tune is refused', () => {
+    // part A (40 bars, each repeated) played 100,000 times: 16 million notes and bars
+    const text = abc('M:4/4\nP:A100000', `P:A\n${'C4:|'.repeat(40)}`);
     expect(() => readAbc(text, { unfoldRepeats: true })).toThrow(new RegExp(`unfold to more than ${MAX_UNFOLDED_ELEMENTS.toLocaleString('en')}`));
     expect(readAbc(text)[0]!.score.end).toBe(40 * 4 * Q);
   });
@@ -85,6 +87,15 @@ describe('the score limits at the reader boundary', () => {
 
   it.each(CASES)('%s as a primer: one line naming the file, exit 1', (name, _content, says) => {
     expectOneLine(musegen('sample', '--prime', name, '--bars', '1', '-o', 'out.mid'), 1, name, says);
+  });
+
+  it('a model whose musegen.json nests 100,000 deep: one line naming the folder', async () => {
+    await cp(join(ROOT, 'models', 'default'), tmp.join('deep-model'), { recursive: true });
+    const meta = await readFile(tmp.join('deep-model', 'musegen.json'), 'utf8');
+    const deep = meta.replace(/"part":\s*0/, `"part": ${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(deep).not.toBe(meta);
+    await writeFile(tmp.join('deep-model', 'musegen.json'), deep);
+    expectOneLine(musegen('sample', '-m', 'deep-model', '--bars', '1', '-o', 'out.mid'), 1, /deep-model: musegen\.json: .*part .* not \[\[\[\[…\]\]\]\]$/);
   });
 
   it('--bars past the longest piece is a usage error', () => {
@@ -113,6 +124,7 @@ describe('corpus cache entries checked like fresh parses', () => {
     ['a missing field', (e: string) => e.replace('"tempos":', '"tempi":'), /bad tempos/],
     ['an edited note count', (e: string) => e.replace(/"notes":\[[^\]]*\]/, '"notes":[1,2,3]'), /bad packed notes/],
     ['not JSON', () => '{"v":1,', /JSON/],
+    ['a field nested 100,000 deep', (e: string) => e.replace(/"tempos":\[[^\]]*\]/, `"tempos":${'['.repeat(100_000)}${']'.repeat(100_000)}`), /bad tempos/],
   ])('an entry with %s is read again from the file, with a note on stderr', async (_what, edit, says) => {
     const fresh = cached('tune.mid');
     expect(fresh.code, fresh.stderr).toBe(0);

@@ -3,7 +3,7 @@
  * which `encoderFromSpec` rebuilds the same encoder. Here: the spec types,
  * their defaults, and validation that names what is wrong and what would do.
  */
-import { MusegenError } from '../errors.js';
+import { MusegenError, shownValue } from '../errors.js';
 import { pitchName, spellMidi, ticksPerStep, type Fifths, type Midi, type Steps } from '../score/index.js';
 
 /** Which part of a Score: its index in `score.parts`, or 'merged' for all non-drum parts together. */
@@ -100,13 +100,13 @@ function checkKeys(obj: Record<string, unknown>, known: readonly string[], what:
 
 function integer(x: unknown, what: string, min: number, max: number): number {
   if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max) {
-    throw bad(`${what} must be a whole number from ${min} to ${max}, not ${JSON.stringify(x)}`);
+    throw bad(`${what} must be a whole number from ${min} to ${max}, not ${shownValue(x)}`);
   }
   return x;
 }
 
 function boolean(x: unknown, what: string): boolean {
-  if (typeof x !== 'boolean') throw bad(`${what} must be true or false, not ${JSON.stringify(x)}`);
+  if (typeof x !== 'boolean') throw bad(`${what} must be true or false, not ${shownValue(x)}`);
   return x;
 }
 
@@ -116,12 +116,12 @@ function partChoice(x: unknown, what: string): PartChoice {
 }
 
 function partList(x: unknown, what: string): number[] {
-  if (!Array.isArray(x) || x.length === 0) throw bad(`${what} must be a non-empty list of part indices, not ${JSON.stringify(x)}`);
+  if (!Array.isArray(x) || x.length === 0) throw bad(`${what} must be a non-empty list of part indices, not ${shownValue(x)}`);
   return x.map((p, i) => integer(p, `${what}[${i}]`, 0, 1023));
 }
 
 function alterList(x: unknown): number[] {
-  if (!Array.isArray(x) || x.length === 0) throw bad(`alters must be a non-empty list drawn from -2..2, not ${JSON.stringify(x)}`);
+  if (!Array.isArray(x) || x.length === 0) throw bad(`alters must be a non-empty list drawn from -2..2, not ${shownValue(x)}`);
   const set = new Set(x.map((a, i) => integer(a, `alters[${i}]`, -2, 2)));
   return [...set].sort((a, b) => a - b);
 }
@@ -130,7 +130,7 @@ function feature(input: unknown, stepsPerQuarter: Steps): FeatureSpec {
   const obj: Record<string, unknown> = typeof input === 'string' ? { name: input } : isRecord(input) ? input : {};
   const name = obj.name;
   if (typeof name !== 'string' || !(FEATURE_NAMES as readonly string[]).includes(name)) {
-    throw bad(`unknown feature ${JSON.stringify(name ?? input)} (known: ${FEATURE_NAMES.join(', ')})`);
+    throw bad(`unknown feature ${shownValue(name ?? input)} (known: ${FEATURE_NAMES.join(', ')})`);
   }
   switch (name as FeatureName) {
     case 'beat':
@@ -156,10 +156,10 @@ function feature(input: unknown, stepsPerQuarter: Steps): FeatureSpec {
  * MusegenError('BAD_ARGUMENT') naming the field, what it holds and what would do.
  */
 export function normalizeSpec(input: unknown): EncoderSpec {
-  if (!isRecord(input)) throw bad(`expected an object with an "encoding" field, not ${JSON.stringify(input)}`);
+  if (!isRecord(input)) throw bad(`expected an object with an "encoding" field, not ${shownValue(input)}`);
   const encoding = input.encoding;
   if (typeof encoding !== 'string' || !(ENCODING_NAMES as readonly string[]).includes(encoding)) {
-    throw bad(`unknown encoding ${JSON.stringify(encoding)} (known: ${ENCODING_NAMES.join(', ')})`);
+    throw bad(`unknown encoding ${shownValue(encoding)} (known: ${ENCODING_NAMES.join(', ')})`);
   }
   const enc = encoding as EncodingName;
   const defaults: Record<string, unknown> = DEFAULTS[enc];
@@ -178,7 +178,7 @@ export function normalizeSpec(input: unknown): EncoderSpec {
     throw bad(`highest (${highest}, ${pitchName(spellMidi(highest))}) is below lowest (${lowest}, ${pitchName(spellMidi(lowest))})`);
   }
   const rawFeatures = input.features ?? [];
-  if (!Array.isArray(rawFeatures)) throw bad(`features must be a list, not ${JSON.stringify(rawFeatures)}`);
+  if (!Array.isArray(rawFeatures)) throw bad(`features must be a list, not ${shownValue(rawFeatures)}`);
   const features = rawFeatures.map((f) => feature(f, stepsPerQuarter));
   const names = features.map((f) => f.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);

@@ -21,7 +21,7 @@ import {
 } from '../encoding/index.js';
 import { requireWeights, type ModelFolder, type NamedArrays, type Seed } from '../engine/index.js';
 import { adamLearner } from './adam-learner.js';
-import { MusegenError, errorMessage } from '../errors.js';
+import { MusegenError, errorMessage, shownValue } from '../errors.js';
 import type { ChordSession, ChordWriter, Generator, LearnStep, Learner, LearnerOptions, Trainable } from './generator.js';
 import { ChordModel, ChordStepper, chordWeightShapes, checkChordConfig, type ChordModelConfig } from './chords-model.js';
 import { registerKind, type KindOptions, type ModelKind } from './registry.js';
@@ -65,7 +65,7 @@ export class ChordsGenerator implements Generator, ChordWriter {
   static fromFolder(folder: ModelFolder, encoder: AnyEncoder, init: { train: boolean; seed?: Seed }): ChordsGenerator {
     const hyper = folder.meta.hyper;
     if (hyper.sequence !== CHORD_SCHEME) {
-      throw new MusegenError('BAD_MODEL', `the model's layout is ${JSON.stringify(hyper.sequence ?? null)}, not ${CHORD_SCHEME}: it was made by another version of musegen`, folder.location);
+      throw new MusegenError('BAD_MODEL', `the model's layout is ${shownValue(hyper.sequence ?? null)}, not ${CHORD_SCHEME}: it was made by another version of musegen`, folder.location);
     }
     let model: ChordModel | undefined;
     try {

@@ -23,7 +23,7 @@ import {
   type AnyEncoder, type CellBatch, type EncoderSpec, type PianoRollEncoder,
 } from '../encoding/index.js';
 import { ConvNet, createRng, type ConvNetOptions, type ModelFolder, type NamedArrays, type Seed } from '../engine/index.js';
-import { MusegenError, errorMessage } from '../errors.js';
+import { MusegenError, errorMessage, shownValue } from '../errors.js';
 import { adamLearner } from './adam-learner.js';
 import { trainingMask } from './conv-masks.js';
 import { inputChannels, writeInput, type PlaneShape } from './conv-planes.js';
@@ -102,7 +102,7 @@ export class ConvGenerator implements Generator, Infill {
     const raw = folder.meta.hyper as Partial<ConvOptions>;
     const whole = (x: unknown, min: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= min;
     if (!whole(raw.filters, 1) || !whole(raw.layers, 2)) {
-      throw new MusegenError('BAD_MODEL', `musegen.json: a conv model needs hyper.filters (≥ 1) and hyper.layers (≥ 2), not ${JSON.stringify({ filters: raw.filters, layers: raw.layers })}`, folder.location);
+      throw new MusegenError('BAD_MODEL', `musegen.json: a conv model needs hyper.filters (≥ 1) and hyper.layers (≥ 2), not ${shownValue({ filters: raw.filters, layers: raw.layers })}`, folder.location);
     }
     const options = { filters: raw.filters, layers: raw.layers };
     try {

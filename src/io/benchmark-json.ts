@@ -15,7 +15,7 @@
  * The files have no key: pitches are spelled in a key estimated per piece.
  * Each piece keeps its split; `score.end` covers every step, silent ones too.
  */
-import { MusegenError, errorMessage } from '../errors.js';
+import { MusegenError, errorMessage, shownValue } from '../errors.js';
 import {
   createPart, createScore, DEFAULT_VELOCITY, ticksPerStep,
   type Midi, type Part, type Score, type Steps, type Ticks, type Velocity,
@@ -111,7 +111,7 @@ function checkPiece(piece: Piece, separate: boolean, where: string): void {
     }
     for (const m of step) {
       const ok = Number.isInteger(m) && ((m >= 0 && m <= 127) || (separate && m === SILENT));
-      if (!ok) throw new MusegenError('BAD_FORMAT', `${where}, step ${j + 1}: ${JSON.stringify(m)} is not a MIDI pitch`);
+      if (!ok) throw new MusegenError('BAD_FORMAT', `${where}, step ${j + 1}: ${shownValue(m)} is not a MIDI pitch`);
     }
   });
 }

@@ -6,7 +6,7 @@
 import { DEFAULT_VALID_FRACTION } from '../corpus/index.js';
 import { encoderFromSpec, normalizeSpec, type EncoderSpec, type SemitoneRange } from '../encoding/index.js';
 import { randomSeed, type Seed } from '../engine/index.js';
-import { MusegenError } from '../errors.js';
+import { MusegenError, shownValue } from '../errors.js';
 import { kindOptions, modelKind, modelKinds, type KindOptions } from '../generators/index.js';
 import type { Steps } from '../score/index.js';
 
@@ -76,7 +76,7 @@ export function trainOptions(input: TrainOptionsInput = {}): TrainOptions {
   const t = input.transpose ?? 0;
   const transpose: [number, number] = typeof t === 'number' ? [-Math.abs(t), Math.abs(t)] : [t[0], t[1]];
   if (!(Number.isInteger(transpose[0]) && Number.isInteger(transpose[1]) && transpose[0] <= 0 && transpose[1] >= 0 && transpose[1] - transpose[0] <= 48)) {
-    throw bad(`transpose must be a range of whole semitones around 0 such as -5..6 (or 0 for none), not ${JSON.stringify(t)}`);
+    throw bad(`transpose must be a range of whole semitones around 0 such as -5..6 (or 0 for none), not ${shownValue(t)}`);
   }
   return {
     encoder,
