@@ -7,10 +7,11 @@
  * MUSEGEN_TEST_SWAP_PAUSE_MS of engine/folder.ts) — leaves a whole model at
  * -o or one the next run restores, and --resume goes on.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { expectOneLine, musegen as run, startMusegen, type CliRun } from './helpers/cli.js';
 import { ROOT } from './helpers/paths.js';
@@ -64,6 +65,59 @@ describe('the lock on -o', () => {
     const r = musegen('train', DEMO, '-o', 'm-stale', '--units', '8', '--epochs', '1', '-q');
     expect(r.code, r.stderr).toBe(0);
     expectWholeModel(tmp.join('m-stale'));
+  });
+});
+
+/** A process that claims `<dir>/m-<r>` in each round r at the same moment as the others (the plan comes on stdin once all are ready), holds what it gets, and prints what it got. */
+const CLAIMER = `
+const { claimOutput } = await import(process.env.MUSEGEN_INDEX);
+process.stdout.write('ready\\n');
+let plan = '';
+for await (const chunk of process.stdin) plan += chunk; // the start, once every racer is ready
+const [start, rounds, period, dir] = JSON.parse(plan);
+const got = [];
+const late = Date.now() > start;
+for (let r = 0; r < rounds; r++) {
+  while (Date.now() < start + r * period); // everyone starts the round at once
+  try {
+    const claimed = await claimOutput(dir + '/m-' + r, { resume: false, force: true });
+    got.push(true);
+    while (Date.now() < start + r * period + period * 0.7); // held while the others try
+    await claimed.release();
+  } catch (e) {
+    if (!/another musegen train \\(process \\d+\\)/.test(e.message)) throw e;
+    got.push(false);
+  }
+}
+process.stdout.write(JSON.stringify({ got, late }));
+`;
+
+describe('a stale lock taken over by many runs at once', () => {
+  it('goes to exactly one of them, every time', async () => {
+    const rounds = 12;
+    const racers = 6;
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    for (let r = 0; r < rounds; r++) await writeFile(tmp.join(`.m-${r}.lock`), `${dead}\n`);
+    const env = { ...process.env, MUSEGEN_INDEX: pathToFileURL(join(ROOT, 'dist', 'src', 'training', 'output.js')).href };
+    const children = Array.from({ length: racers }, () => spawn(process.execPath, ['--input-type=module', '-e', CLAIMER], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
+    const outputs = children.map((child) => {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const ready = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.startsWith('ready\n')) resolve();
+      }));
+      const done = new Promise<{ got: boolean[]; late: boolean }>((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.slice('ready\n'.length))) : reject(new Error(err)))));
+      return { ready: Promise.race([ready, done.then(() => undefined)]), done };
+    });
+    await Promise.all(outputs.map((o) => o.ready));
+    const plan = JSON.stringify([Date.now() + 500, rounds, 400, tmp.path]);
+    for (const child of children) child.stdin.end(plan);
+    const runs = await Promise.all(outputs.map((o) => o.done));
+    expect(runs.filter((r) => r.late), 'a racer started after the first round (machine too busy)').toEqual([]);
+    for (let r = 0; r < rounds; r++) expect(runs.filter((run) => run.got[r]).length, `round ${r}`).toBe(1);
+    expect((await readdir(tmp.path)).filter((f) => /^\.m-\d+\.lock/.test(f))).toEqual([]); // every lock and claim released
   });
 });
 

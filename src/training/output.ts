@@ -5,7 +5,8 @@
  *
  * The lock is a file beside the folder, `.<name>.lock`, holding the pid of
  * the run that writes it: a second run on the same folder is refused with
- * that pid, and a lock whose process is gone (killed) is taken over. Making
+ * that pid, and a lock whose process is gone (killed) is taken over — by one
+ * run only, however many find it at once (see takeLock). Making
  * it is also the test that the folder's parent can be written, so a
  * read-only place fails at once, not an epoch later.
  *
@@ -13,8 +14,9 @@
  *   const output = await claimOutput('my-model', { resume: false, force: false });
  *   try { … train … } finally { await output.release(); }
  */
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { checkReplaceable, processAlive, recoverModelFolder } from '../engine/node.js';
 import { MusegenError, systemErrorReason } from '../errors.js';
 import { META_FILE } from '../engine/index.js';
@@ -26,6 +28,62 @@ export interface ClaimedOutput {
   release(): Promise<void>;
 }
 
+/** What a lock file holds (a pid), trimmed; undefined when the file is gone. */
+async function holderOf(path: string): Promise<string | undefined> {
+  return (await readFile(path, 'utf8').catch(() => undefined))?.trim();
+}
+
+/**
+ * Make `path` hold this process's pid, atomically: written to a file of our
+ * own and hard-linked into place, so the lock never exists without its pid,
+ * and only one of two racing processes gets it. Returns whether it did.
+ */
+async function createLock(path: string): Promise<boolean> {
+  const own = `${path}.${process.pid}`;
+  await writeFile(own, `${process.pid}\n`);
+  try {
+    await link(own, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await rm(own, { force: true });
+  }
+}
+
+/** Tries before a lock that keeps changing hands is given up on. */
+const LOCK_TRIES = 50;
+
+/**
+ * Take the lock file `path`: null when taken, else the pid of the live
+ * process that holds it. A lock whose process is gone is taken over under a
+ * claim — the file `<path>.takeover-<dead pid>`, itself a lock taken the same
+ * way — so that of two runs that both find the dead owner's lock, one removes
+ * it and the other then finds the winner's: never both.
+ */
+async function takeLock(path: string): Promise<number | null> {
+  for (let attempt = 0; attempt < LOCK_TRIES; attempt++) {
+    if (await createLock(path)) return null;
+    const holder = await holderOf(path);
+    if (holder === undefined) continue; // released meanwhile: try again
+    const pid = Number(holder);
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return pid;
+    const claim = `${path}.takeover-${Number.isInteger(pid) && pid > 0 ? pid : 'none'}`;
+    if ((await takeLock(claim)) !== null) {
+      await sleep(10 + attempt * 5); // another run is taking it over: see whose it becomes
+      continue;
+    }
+    try {
+      // only the claim's holder removes a lock of this dead pid, so it is still the one we read, or gone
+      if ((await holderOf(path)) === holder) await rm(path, { force: true });
+    } finally {
+      await rm(claim, { force: true });
+    }
+  }
+  throw new MusegenError('UNWRITABLE', `the lock ${basename(path)} keeps changing hands; is another musegen train starting on this model?`);
+}
+
 /** Take the lock on `dir`, or say which live process holds it. */
 async function lock(dir: string): Promise<string> {
   const path = join(dirname(dir), `.${basename(dir)}.lock`);
@@ -33,20 +91,11 @@ async function lock(dir: string): Promise<string> {
   await mkdir(dirname(dir), { recursive: true }).catch((e: unknown) => {
     throw cannot(e);
   });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, `${process.pid}\n`, { flag: 'wx' });
-      return path;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw cannot(e);
-    }
-    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (holder > 0 && processAlive(holder)) {
-      throw new MusegenError('UNWRITABLE', `another musegen train (process ${holder}) is writing this model; wait for it or stop it`, dir);
-    }
-    await rm(path, { force: true }); // its process is gone: take it over
-  }
-  throw new MusegenError('UNWRITABLE', 'another musegen train took the lock on this model at the same moment', dir);
+  const holder = await takeLock(path).catch((e: unknown) => {
+    throw e instanceof MusegenError ? e : cannot(e);
+  });
+  if (holder !== null) throw new MusegenError('UNWRITABLE', `another musegen train (process ${holder}) is writing this model; wait for it or stop it`, dir);
+  return path;
 }
 
 /**
@@ -59,8 +108,7 @@ export async function claimOutput(dir: string, { resume, force }: { resume: bool
   if (dir.trim() === '') throw new MusegenError('BAD_ARGUMENT', 'the model folder (-o) has an empty name');
   const lockPath = await lock(dir);
   const release = async (): Promise<void> => {
-    const holder = await readFile(lockPath, 'utf8').catch(() => '');
-    if (Number(holder.trim()) === process.pid) await rm(lockPath, { force: true });
+    if ((await holderOf(lockPath)) === String(process.pid)) await rm(lockPath, { force: true });
   };
   try {
     const note = await recoverModelFolder(dir);
