@@ -6,6 +6,7 @@
  *   musegen sample --temp 0.8 > out.mid
  *   musegen sample -n 12 -o tune.mid       # tune-01.mid … tune-12.mid
  *   musegen sample -o piece.mxl --json     # compressed MusicXML, and what was written as JSON on stdout
+ *   musegen sample --max-copy-bars 2        # draw again while a piece shares more than 2 bars with the training corpus
  *
  * With -n above 1 the pieces go to files only: -o names them, numbered. Each
  * piece is written to a temporary file as soon as it is made, and all are
@@ -13,12 +14,14 @@
  * leaves the set that was there before. stdout gets every byte or an error.
  * Progress goes to stderr.
  */
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseAttribute, parseKey, parseMeter, performPiece, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
-  type KeyChoice, type Meter, type SamplingRun, type Score,
+  CopyIndex, DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, resampleUntil, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseAttribute, parseKey, parseMeter, performPiece, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
+  type KeyChoice, type Meter, type ModelMeta, type SamplingRun, type Score,
 } from '../../src/index.js';
+import { loadCorpusWithProgress } from '../corpus-load.js';
 import { startBackend } from '../backend.js';
 import { checkedOptions, decimal, optionParser, repeatable, wholeNumber } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -45,6 +48,9 @@ interface SampleCliOptions {
   program?: number;
   accents: boolean;
   attribute?: [string, number][];
+  cadence: boolean;
+  maxCopyBars?: number;
+  against?: string[];
   quiet?: boolean;
 }
 
@@ -114,6 +120,37 @@ const gmProgram = (text: string): number => {
   if (n < 0 || n > 127) throw new MusegenError('BAD_ARGUMENT', `--program must be a General MIDI program from 0 to 127, not ${n}`);
   return n;
 };
+const copyBars = (text: string): number => {
+  const bars = decimal(text);
+  if (!(bars >= 0)) throw new MusegenError('BAD_ARGUMENT', `--max-copy-bars must be a number of bars of at least 0, not ${text}`);
+  return bars;
+};
+/** Draws of a piece at most, under --max-copy-bars, before the closest is kept. */
+const MAX_COPY_TRIES = 20;
+
+/**
+ * The copy index --max-copy-bars checks against: the --against corpus, else
+ * the one the model's musegen.json names — refused in one line (a usage
+ * error) when there is none, or it is not on this machine.
+ */
+async function copyIndexFor(cmd: Command, opts: SampleCliOptions, meta: ModelMeta, modelDir: string): Promise<{ index: CopyIndex; paths: string[]; pieces: number }> {
+  const named = meta.corpus?.paths;
+  const paths = checkedOptions(cmd, () => {
+    if (opts.against) return opts.against;
+    if (!Array.isArray(named) || named.length === 0) {
+      throw new MusegenError('BAD_ARGUMENT', `--max-copy-bars cannot check ${modelDir}: its musegen.json names no training corpus; pass --against <files or folders>`);
+    }
+    const missing = (named as unknown[]).map(String).filter((p) => !existsSync(p));
+    if (missing.length > 0) {
+      throw new MusegenError('BAD_ARGUMENT', `--max-copy-bars cannot check ${modelDir}: the corpus it was trained on (${missing.join(', ')}) is not on this machine; pass --against <files or folders>`);
+    }
+    return (named as unknown[]).map(String);
+  });
+  const corpus = await loadCorpusWithProgress(paths, { cache: true, quiet: Boolean(opts.quiet) });
+  const scores = corpus.pieces.map((p) => p.score);
+  return { index: new CopyIndex(scores), paths, pieces: scores.length };
+}
+
 const count = (text: string): number => {
   const n = wholeNumber(text);
   if (n < 1) throw new MusegenError('BAD_ARGUMENT', `the number of pieces must be at least 1, not ${n}`);
@@ -142,6 +179,9 @@ export function registerSampleCommand(program: Command): void {
     .option('--title <text>', 'the piece\'s title (default: "musegen, seed N"; numbered with -n)')
     .option('--program <n>', 'General MIDI instrument of the piece, 0–127 (default: the model\'s, or the primer\'s; 0 is a piano)', optionParser(gmProgram))
     .option('--no-accents', 'every note at one velocity, instead of accents on the strong beats as a player gives them')
+    .option('--no-cadence', 'melody models in a key: let the model end as it likes (default: the piece ends on the tonic, held through the last beat)')
+    .option('--max-copy-bars <n>', `draw a piece again (up to ${MAX_COPY_TRIES} times) while its longest run of notes found in the training corpus is longer than n bars`, optionParser(copyBars))
+    .option('--against <paths...>', 'the corpus --max-copy-bars checks against, every piece of it (default: the training corpus the model\'s musegen.json names)')
     .option('--attribute <name=amount>', 'latent (VAE) models: move every latent along an attribute vector, e.g. density=+1.5 (density, range, syncopation; repeatable)', repeatable(parseAttribute))
     .action(async (opts: SampleCliOptions, cmd: Command) => {
       const { quiet } = cmd.optsWithGlobals<SampleCliOptions>();
@@ -153,7 +193,7 @@ export function registerSampleCommand(program: Command): void {
       const primer = opts.prime ? await readPrimer(opts.prime, warn) : undefined;
       await startBackend(cmd);
       const modelDir = opts.model ?? bundledModelPath();
-      const { generator } = await loadGenerator(folderSource(modelDir)).catch((e: unknown) => {
+      const { generator, meta } = await loadGenerator(folderSource(modelDir)).catch((e: unknown) => {
         if (!opts.model && e instanceof MusegenError && e.code === 'NOT_FOUND') {
           throw new MusegenError('NOT_FOUND', `no bundled model at ${modelDir}; train one (musegen train corpus/) and pass --model`);
         }
@@ -164,17 +204,28 @@ export function registerSampleCommand(program: Command): void {
         temperature: opts.temp, rhythmTemperature: opts.rhythmTemp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars,
         ...(opts.meter ? { meter: opts.meter } : {}), ...(opts.key ? { key: opts.key } : {}), ...(opts.tempo !== undefined ? { tempo: opts.tempo } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(primer ? { primer } : {}),
-        ...(opts.attribute ? { attributes: opts.attribute } : {}),
+        ...(opts.attribute ? { attributes: opts.attribute } : {}), cadence: opts.cadence,
       });
+      const copies = opts.maxCopyBars !== undefined ? await copyIndexFor(cmd, { ...opts, quiet: Boolean(quiet) }, meta, modelDir) : null;
+      if (copies && !quiet) process.stderr.write(`checking copies against ${copies.pieces.toLocaleString('en')} pieces of ${copies.paths.join(', ')}\n`);
       const writer = writerNamed(format);
       const files = stageFiles();
       const progress = createProgress({ label: 'sampling', total: run.plan.steps * opts.count, unit: 'steps', ...(quiet ? { quiet } : {}) });
       let written: string[] = [];
       const notes: number[] = [];
+      const copied: { longestBars: number; tries: number }[] = [];
       try {
         for (let i = 0; i < opts.count; i++) {
           const title = `${opts.title ?? `musegen, seed ${run.seed}`}${opts.count > 1 ? ` (${i + 1} of ${opts.count})` : ''}`;
-          const score = performPiece(samplePiece(run, (step) => progress.update(i * run.plan.steps + step)), {
+          const draw = (): Score => samplePiece(run, (step) => progress.update(i * run.plan.steps + step));
+          let piece: Score;
+          if (copies) {
+            const drawn = resampleUntil(draw, (s) => copies.index.check(s).longestBars, opts.maxCopyBars!, MAX_COPY_TRIES);
+            if (!drawn.passed) warn(`piece ${i + 1}: every one of ${drawn.tries} draws shares a run of more than ${opts.maxCopyBars} bars with the corpus; kept the closest (${drawn.measure.toFixed(2)} bars)`);
+            copied.push({ longestBars: drawn.measure, tries: drawn.tries });
+            piece = drawn.piece;
+          } else piece = draw();
+          const score = performPiece(piece, {
             title, accents: opts.accents, ...(opts.program !== undefined ? { program: opts.program } : {}),
           });
           notes.push(noteCount(score));
@@ -188,7 +239,7 @@ export function registerSampleCommand(program: Command): void {
         await files.discard();
       }
       if (opts.json) {
-        const pieces = written.map((file, i) => ({ file, format, bars: opts.bars, notes: notes[i] }));
+        const pieces = written.map((file, i) => ({ file, format, bars: opts.bars, notes: notes[i], ...(copies ? { copy: copied[i] } : {}) }));
         writeStdout(`${JSON.stringify({ model: modelDir, seed: run.seed, primer: opts.prime ?? null, pieces }, null, 2)}\n`);
       }
       if (!quiet) {
