@@ -6,14 +6,14 @@
  * refused for their options, say nothing).
  */
 import type { Command } from 'commander';
-import { initBackend, kernels, nativeKernelsReport, useKernels, type BackendChoice, type BackendName, type Kernels } from '../src/index.js';
+import { initBackend, kernels, nativeKernelsReport, runsOnTensorOps, useKernels, type BackendChoice, type BackendName, type Kernels } from '../src/index.js';
 
 /** Start the backend the user asked for (--backend; default: the best that loads) with --threads native threads. */
 export async function startBackend(command: Command): Promise<BackendName> {
   const { backend, threads, quiet } = command.optsWithGlobals<{ backend?: BackendChoice; threads?: number; quiet?: boolean }>();
   const name = await initBackend({ backend: backend ?? 'auto', threads });
   const native = nativeKernelsReport();
-  if (command.name() === 'train' && name !== 'node-gpu' && name !== 'node' && !native.available && !quiet) {
+  if (command.name() === 'train' && !runsOnTensorOps(name) && !native.available && !quiet) {
     useKernels(announcing(kernels(), `musegen: training with ${kernels().name} kernels on ${name}; native kernels not in use: ${native.detail}`));
   }
   return name;

@@ -5,7 +5,8 @@
  *
  * Needs a C++17 compiler and OpenBLAS' headers and library (Debian:
  * apt-get install libopenblas-dev). Built for this machine's CPU
- * (-march=native): build where it runs. `--optional` (how `prepare` calls it)
+ * (-march=native): build where it runs. `--optional` (how the install script calls it,
+ * in this repository and where the package is installed from its tarball)
  * turns a failure into one line on stderr and exit 0, since musegen runs
  * without the addon (on WebAssembly).
  */

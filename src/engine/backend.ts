@@ -80,13 +80,18 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
       active = name;
       quietCpuBanner();
       // On the native TensorFlow backends (tensors perhaps on a GPU) every layer runs as their own ops.
-      if (name === 'node' || name === 'node-gpu') useKernels(tensorOpsKernels);
+      if (runsOnTensorOps(name)) useKernels(tensorOpsKernels);
       else installNativeKernels({ threads: options.threads });
       return name;
     }
     if (choice !== 'auto') throw new MusegenError('UNSUPPORTED', `backend ${name} is not available: ${probe.detail}`);
   }
   throw new MusegenError('INTERNAL', 'no TensorFlow.js backend loaded, not even cpu');
+}
+
+/** Whether a backend's models run as its own TensorFlow ops (the tensor-ops kernel set): the native TensorFlow ones. */
+export function runsOnTensorOps(name: BackendName): boolean {
+  return name === 'node' || name === 'node-gpu';
 }
 
 /** The backend in use, or null before initBackend. */
