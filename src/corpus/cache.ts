@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
-import { errorMessage } from '../errors.js';
+import { errorMessage, systemErrorReason } from '../errors.js';
 import { writeFileAtomic, type FormatReader } from '../io/node.js';
 import { PACK_VERSION, packFile, unpackFile, type FileContent } from './serialize.js';
 
@@ -87,7 +87,7 @@ export class ScoreCache {
       await writeFileAtomic(this.pathOf(key), packFile(content));
     } catch (e) {
       this.writable = false;
-      this.report.error = `cannot write the cache in ${this.report.dir} (${errorMessage(e)})`;
+      this.report.error = `cannot write the cache in ${this.report.dir} (${systemErrorReason((e as { cause?: unknown }).cause ?? e)})`;
     }
   }
 }

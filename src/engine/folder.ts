@@ -15,7 +15,7 @@
  * (after saying "swap paused" on stderr), so a test can kill a process there.
  */
 import { cp, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MusegenError, errorMessage } from '../errors.js';
 import { META_FILE, type ModelSource } from './model-folder.js';
@@ -114,6 +114,27 @@ export async function recoverModelFolder(dir: string): Promise<string | undefine
   if (restore) await rename(newestOld.path, dir);
   for (const l of leftovers) if (!(restore && l === newestOld)) await rm(l.path, { recursive: true, force: true });
   return restore ? `restored the model an interrupted write had left aside in ${basename(newestOld.path)}` : undefined;
+}
+
+/**
+ * Create folder `path` and any missing above it. Not Node's `mkdir
+ * { recursive }`, which loops for ever where a folder cannot be made in an
+ * existing parent (anywhere under /proc): each missing folder is made on its
+ * own, from the top, and the first that cannot be made fails (io's files.ts
+ * does the same for files: engine may not import io).
+ */
+export async function makeFolders(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let p = resolve(path); ; p = dirname(p)) {
+    if (await stat(p).then(() => true, () => false)) break;
+    missing.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of missing) {
+    await mkdir(p).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    });
+  }
 }
 
 /** Refuse to replace anything but a model folder or an empty folder. */

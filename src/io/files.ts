@@ -60,6 +60,27 @@ async function linkTarget(path: string): Promise<string> {
   throw new MusegenError('UNWRITABLE', 'cannot write (too many levels of symbolic links)', path);
 }
 
+/**
+ * Create folder `path` and any missing above it. Not Node's `mkdir
+ * { recursive }`, which loops for ever where a folder cannot be made in an
+ * existing parent (anywhere under /proc): each missing folder is made on its
+ * own, from the top, and the first that cannot be made fails (engine's
+ * folder.ts does the same for model folders: engine may not import io).
+ */
+export async function makeFolders(path: string): Promise<void> {
+  const missing: string[] = [];
+  for (let p = resolve(path); ; p = dirname(p)) {
+    if (await stat(p).then(() => true, () => false)) break;
+    missing.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of missing) {
+    await mkdir(p).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    });
+  }
+}
+
 /** Files written to temporaries as they come, then renamed into place together. */
 export interface StagedFiles {
   /** Write `data` to a temporary file beside `path` (its link target), flushed to disk. */
@@ -84,7 +105,7 @@ export function stageFiles(): StagedFiles {
       const target = await linkTarget(path);
       const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       try {
-        await mkdir(dirname(target), { recursive: true });
+        await makeFolders(dirname(target));
         const file = await open(temp, 'wx');
         staged.push({ path, target, temp });
         try {

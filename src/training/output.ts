@@ -14,10 +14,10 @@
  *   const output = await claimOutput('my-model', { resume: false, force: false });
  *   try { … train … } finally { await output.release(); }
  */
-import { link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { link, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkReplaceable, processAlive, recoverModelFolder } from '../engine/node.js';
+import { checkReplaceable, makeFolders, processAlive, recoverModelFolder } from '../engine/node.js';
 import { MusegenError, systemErrorReason } from '../errors.js';
 import { META_FILE } from '../engine/index.js';
 
@@ -88,7 +88,7 @@ async function takeLock(path: string): Promise<number | null> {
 async function lock(dir: string): Promise<string> {
   const path = join(dirname(dir), `.${basename(dir)}.lock`);
   const cannot = (e: unknown): MusegenError => new MusegenError('UNWRITABLE', `cannot write the model here (${systemErrorReason(e)})`, dir, { cause: e });
-  await mkdir(dirname(dir), { recursive: true }).catch((e: unknown) => {
+  await makeFolders(dirname(dir)).catch((e: unknown) => {
     throw cannot(e);
   });
   const holder = await takeLock(path).catch((e: unknown) => {
