@@ -4,8 +4,9 @@
  * fast-xml-parser runs with `preserveOrder`, so an element is
  * `{ tag: children[], ':@'?: attributes }` and document order is kept —
  * inside a <measure> the order of <note>, <backup>, <forward> and
- * <attributes> is the time line. Malformed XML becomes a MusegenError
- * BAD_FORMAT naming the line.
+ * <attributes> is the time line. Character references (`&#233;`, `&#xE9;`)
+ * are decoded in all text and attributes. Malformed XML becomes a
+ * MusegenError BAD_FORMAT naming the line.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { MusegenError } from '../errors.js';
@@ -25,6 +26,8 @@ const parser = new XMLParser({
   trimValues: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
+  // numeric character references (&#233; &#xE9;) as well as XML's five named entities
+  htmlEntities: true,
   jPath: false,
   // content never read: skipped as raw text, which parses faster
   stopNodes: ['*.defaults', '*.credit', '*.print', '*.lyric', '*.identification'],

@@ -2,16 +2,20 @@
  * MusicXML text → Score.
  *
  *   XML ─ parseXml ─▶ parts of <measure>s ─ readPart ─▶ notes and events at
- *   (measure, offset) ─ assemble ─▶ measure starts (the longest part's
- *   measure wins) ─▶ absolute ticks ─ mergeTies ─▶ Score
+ *   (measure, offset) ─ measureLengths ─▶ measure starts (parts that
+ *   disagree: the time signature decides) ─▶ absolute ticks ─ mergeTies ─▶ Score
  *
  * Partwise and timewise scores (timewise is regrouped into partwise). Each
  * <part> becomes one Part with its voice numbers kept; a multi-staff part
  * stays one part. <duration>s in divisions become ticks (480 a quarter;
- * divisions may change anywhere). <backup>/<forward> move the cursor, <chord/>
- * notes share the onset of the note before, grace notes are skipped, cue notes
+ * divisions may change anywhere, and are 1 until a file states them).
+ * <backup>/<forward> move the cursor, <chord/> notes share the onset of the
+ * note before (each keeps its own length), grace notes are skipped, cue notes
  * and rests only take time. Tied notes merge into one Note (`tied`), a
- * fermata on any piece marks it. Repeats are read as written (not unfolded).
+ * fermata on any piece marks it; a fermata on any note of a chord marks the
+ * whole chord. A part's measure fuller than the measure (see measureLengths)
+ * is cut at the measure's end, the other parts untouched. Names and titles
+ * are read on one line. Repeats are read as written (not unfolded).
  * Key and time signatures come from the first part that has them; tempo from
  * <sound tempo> in any part; velocity from <sound dynamics>, dynamics marks or
  * <note dynamics>, `defaultVelocity` otherwise. <harmony> in any part becomes
@@ -83,6 +87,8 @@ interface RawPart {
   notes: RawNote[];
   /** Length of each measure in ticks: the furthest the cursor reached. */
   lengths: number[];
+  /** Whether each measure holds anything but whole-measure rests (else its length says nothing of the measure's). */
+  firm: boolean[];
   keys: (At & Key)[];
   times: (At & Meter)[];
   tempos: (At & Omit<TempoEvent, 'tick'>)[];
@@ -155,9 +161,9 @@ function readHarmony(el: XmlNode): string | undefined {
 const firstStaff = (n: XmlNode): boolean => (attr(n, 'number') ?? '1') === '1';
 
 function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
-  const raw: RawPart = { notes: [], lengths: [], keys: [], times: [], tempos: [], chordSymbols: [] };
+  const raw: RawPart = { notes: [], lengths: [], firm: [], keys: [], times: [], tempos: [], chordSymbols: [] };
   const place = new Place();
-  let divisions = 0;
+  let divisions = 1; // MusicXML's default when a file states none
   let velocity = options.defaultVelocity;
 
   measures.forEach((m, measure) => {
@@ -165,12 +171,14 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
     let pos = 0;
     let end = 0;
     let chordOnset = 0;
+    let firm = false;
+    /** The notes of the chord being read: a fermata on any of them marks them all. */
+    let chord: RawNote[] = [];
     const at = (): At => ({ measure, offset: pos });
     const ticksOf = (el: XmlNode): number => {
       const text = childText(el, 'duration');
       const d = Number(text);
       if (text === '' || !Number.isFinite(d) || d < 0) place.fail(`<${tagOf(el)}> without a valid <duration> ("${text}")`);
-      if (divisions <= 0) place.fail('a <duration> comes before any <divisions>');
       return (d * TICKS_PER_QUARTER) / divisions;
     };
     const readSound = (sound: XmlNode | undefined): boolean => {
@@ -228,6 +236,7 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
         case 'forward':
           pos += ticksOf(el);
           end = Math.max(end, pos);
+          firm = true;
           break;
         case 'note': {
           if (child(el, 'grace')) break;
@@ -238,8 +247,11 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
             chordOnset = pos;
             pos += duration;
             end = Math.max(end, pos);
+            chord = [];
           }
-          if (child(el, 'rest') || child(el, 'cue')) break;
+          const rest = child(el, 'rest');
+          if (!(rest && attr(rest, 'measure') === 'yes')) firm = true;
+          if (rest || child(el, 'cue')) break;
           const pitched = child(el, 'pitch');
           const unpitched = pitched ? undefined : child(el, 'unpitched');
           if (!pitched && !(unpitched && child(unpitched, 'display-step'))) break;
@@ -248,7 +260,7 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
           const notations = childrenNamed(el, 'notations');
           if (ties.length === 0) ties = notations.flatMap((n) => childrenNamed(n, 'tied')).map((t) => attr(t, 'type'));
           const voice = Number(childText(el, 'voice')) || 1;
-          raw.notes.push({
+          const note: RawNote = {
             measure,
             offset,
             duration,
@@ -258,7 +270,10 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
             fermata: notations.some((n) => child(n, 'fermata') !== undefined),
             tieStart: ties.includes('start'),
             tieStop: ties.includes('stop'),
-          });
+          };
+          raw.notes.push(note);
+          chord.push(note);
+          if (chord.some((n) => n.fermata)) for (const n of chord) n.fermata = true;
           break;
         }
         default:
@@ -266,8 +281,42 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
       }
     }
     raw.lengths.push(end);
+    raw.firm.push(firm);
   });
   return raw;
+}
+
+/**
+ * How long each measure lasts, in ticks. Parts that agree give their length
+ * (a pickup, an implicit measure mid-piece). When they disagree (one part
+ * overfull, as Sibelius exports two whole-measure rests in one 4/4 measure;
+ * one part short of its rests) the time signature decides, as in music21, if
+ * some part fills exactly one bar of it; else the longest part does. A part
+ * whose measure holds only whole-measure rests or nothing has no say; where
+ * no part has more, the rests' longest <duration> is the measure's, and a
+ * measure empty in every part lasts a bar of the meter, as in music21 (some
+ * programs leave the rests out).
+ */
+function measureLengths(raws: RawPart[], count: number): Ticks[] {
+  const times = raws.find((r) => r.times.length > 0)?.times ?? [];
+  const out: Ticks[] = [];
+  let meter: Meter = DEFAULT_METER;
+  let next = 0;
+  for (let i = 0; i < count; i++) {
+    while (next < times.length && times[next]!.measure <= i) meter = times[next++]!;
+    const bar = barLength(meter);
+    const firm = raws.filter((r) => r.firm[i]).map((r) => Math.round(r.lengths[i]!));
+    let length: number;
+    if (firm.length === 0) {
+      const soft = Math.max(0, ...raws.map((r) => r.lengths[i] ?? 0));
+      length = soft === 0 && times.length > 0 ? bar : soft;
+    }
+    else if (firm.every((l) => l === firm[0])) length = firm[0]!;
+    else if (firm.includes(bar)) length = bar;
+    else length = Math.max(...firm);
+    out.push(Math.round(length));
+  }
+  return out;
 }
 
 /**
@@ -312,6 +361,9 @@ function partMeasures(root: XmlNode): Map<string, XmlNode[]> {
   return parts;
 }
 
+/** A name or title on one line: line breaks written into it (`Tenor&#xd;Viola`) become spaces. */
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
 /** MIDI channel for the i-th part when the score names none: 0, 1, …, skipping 9 (drums). */
 const defaultChannel = (i: number): number => [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15][i % 15]!;
 
@@ -321,7 +373,7 @@ function partHeader(scorePart: XmlNode | undefined, index: number): Part {
   const program = Number(childText(midi, 'midi-program'));
   const ch = channel >= 1 && channel <= 16 ? channel - 1 : defaultChannel(index);
   return createPart({
-    name: childText(scorePart, 'part-name'),
+    name: oneLine(childText(scorePart, 'part-name')),
     program: program >= 1 && program <= 128 ? program - 1 : 0,
     channel: ch,
     isDrum: ch === 9,
@@ -346,19 +398,21 @@ export function readMusicXml(text: string, options: Partial<MusicXmlReadOptions>
     parts.push(partHeader(scoreParts.get(id), i));
   });
 
-  // A measure lasts as long as its longest part.
-  const starts: Ticks[] = [0];
   const count = Math.max(0, ...raws.map((r) => r.lengths.length));
-  for (let i = 0; i < count; i++) starts.push(starts[i]! + Math.round(Math.max(0, ...raws.map((r) => r.lengths[i] ?? 0))));
+  const lengths = measureLengths(raws, count);
+  const starts: Ticks[] = [0];
+  for (let i = 0; i < count; i++) starts.push(starts[i]! + lengths[i]!);
   const tickOf = (a: At): Ticks => starts[a.measure]! + Math.round(a.offset);
 
   raws.forEach((raw, i) => {
-    const notes = raw.notes.map((n) => {
+    // A part's measure fuller than the measure is cut at its end: nothing spills into the next.
+    const limit = (m: number): number => ((raw.lengths[m] ?? 0) > lengths[m]! ? lengths[m]! : Infinity);
+    const notes = raw.notes.filter((n) => Math.round(n.offset) < limit(n.measure)).map((n) => {
       const onset = tickOf(n);
       const note: Note & { tieStart: boolean; tieStop: boolean } = {
         pitch: n.pitch,
         onset,
-        duration: Math.max(1, starts[n.measure]! + Math.round(n.offset + n.duration) - onset),
+        duration: Math.max(1, starts[n.measure]! + Math.round(Math.min(n.offset + n.duration, limit(n.measure))) - onset),
         velocity: n.velocity,
         voice: n.voice,
         tieStart: n.tieStart,
@@ -383,6 +437,6 @@ export function readMusicXml(text: string, options: Partial<MusicXmlReadOptions>
 
   const firstLength = starts[1] ?? 0;
   const pickup = firstLength > 0 && firstLength < barLength(timeSignatures[0]!) ? firstLength : 0;
-  const title = childText(root, 'work', 'work-title') || childText(root, 'movement-title') || undefined;
+  const title = oneLine(childText(root, 'work', 'work-title') || childText(root, 'movement-title')) || undefined;
   return { ...(title ? { title } : {}), parts, tempos, timeSignatures, keySignatures, chordSymbols, pickup, end };
 }

@@ -28,7 +28,7 @@ export function readMusicXmlBytes(bytes: Uint8Array, fileName: string, options: 
 export const musicXmlReader: FormatReader = {
   name: 'musicxml',
   extensions: ['.musicxml', '.xml', '.mxl'],
-  version: 3,
+  version: 4,
   read: (bytes, fileName) => [{ score: readMusicXmlBytes(bytes, fileName) }],
 };
 
