@@ -129,9 +129,10 @@ describe('ABC repeats', () => {
     expect(pitchesOf(keyed)).toEqual(['F4', 'F4', 'F4', 'F4', 'F#4', 'F#4']);
     expect(keyed.keySignatures.map((k) => k.fifths)).toEqual([0, 1]);
   });
-  it('goes back to the start when there is no |:, and plays the play order (Y: or P:)', () => {
-    expect(pitchesOf(tune('M:2/4\nL:1/4\nK:C\nC D:|E F:|', { unfoldRepeats: true }))).toEqual(
-      ['C4', 'D4', 'C4', 'D4', 'E4', 'F4', 'C4', 'D4', 'C4', 'D4', 'E4', 'F4'], // the inner repeat plays again, as abc2midi does
+  it('goes back to the last :| or the start when there is no |: (abc2midi; "replay": the Jukedeck converter), and plays the play order (Y: or P:)', () => {
+    expect(pitchesOf(tune('M:2/4\nL:1/4\nK:C\nC D:|E F:|', { unfoldRepeats: true }))).toEqual(['C4', 'D4', 'C4', 'D4', 'E4', 'F4', 'E4', 'F4']);
+    expect(pitchesOf(tune('M:2/4\nL:1/4\nK:C\nC D:|E F:|', { unfoldRepeats: 'replay' }))).toEqual(
+      ['C4', 'D4', 'C4', 'D4', 'E4', 'F4', 'C4', 'D4', 'C4', 'D4', 'E4', 'F4'], // the inner repeat plays again
     );
     const parts = 'M:2/4\nL:1/4\nK:C\nP:A\nC D:|\nP:B\nE F|';
     expect(pitchesOf(tune(`Y:BAB\n${parts}`, { unfoldRepeats: true }))).toEqual(['E4', 'F4', 'C4', 'D4', 'C4', 'D4', 'E4', 'F4']);
@@ -210,8 +211,8 @@ describe.skipIf(!present)('Nottingham (Jukedeck cleaned ABC)', () => {
   beforeAll(() => {
     for (const f of files) {
       const text = readFileSync(`${nottingham}ABC_cleaned/${f}`, 'utf8');
-      // As the MIDI files were made: repeats played out, an accidental only on its own note.
-      for (const t of readAbc(text, { unfoldRepeats: true, accidentals: 'not', fileName: f, warnings })) {
+      // As the MIDI files were made: repeats played out (a :| without |: replaying what came before), an accidental only on its own note.
+      for (const t of readAbc(text, { unfoldRepeats: 'replay', accidentals: 'not', fileName: f, warnings })) {
         const own = text.split(/^(?=X:)/m).find((x) => new RegExp(`^X:\\s*${t.x}\\s*$`, 'm').test(x.split('\n')[0]!))!;
         tunes.set(`${f.replace(/\.abc$/, '')}${t.x}`, { tune: t, text: own });
       }

@@ -58,6 +58,8 @@ export interface AbcVoiceResult {
   end: Ticks;
   /** Where the first bar line falls after the start; undefined when there is none. */
   firstBar?: Ticks;
+  /** The tick of every bar line and ending mark, by element index. */
+  barTicks: ReadonlyMap<number, Ticks>;
 }
 
 /** Lay out one voice's elements, adding map events to `maps`. */
@@ -78,6 +80,8 @@ class Timeline {
   private brokenNext = 1;
   private readonly notes: Note[] = [];
   private firstBar: Ticks | undefined;
+  /** The tick of every bar line and ending mark, by element index (where repeat signs and endings are written). */
+  private readonly barTicks = new Map<number, Ticks>();
 
   private readonly reach: AccidentalReach;
 
@@ -133,8 +137,9 @@ class Timeline {
         case 'ending':
           break;
       }
+      if (e.kind === 'bar' || e.kind === 'ending') this.barTicks.set(i, Math.round(this.t));
     });
-    return { notes: this.notes, end: Math.round(this.t), ...(this.firstBar !== undefined ? { firstBar: this.firstBar } : {}) };
+    return { notes: this.notes, end: Math.round(this.t), barTicks: this.barTicks, ...(this.firstBar !== undefined ? { firstBar: this.firstBar } : {}) };
   }
 
   private note(e: Extract<AbcElement, { kind: 'note' }>, duration: number): void {

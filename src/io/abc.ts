@@ -26,15 +26,20 @@ import { MusegenError, errorMessage } from '../errors.js';
 import { barLength, createPart, createScore, DEFAULT_METER, DEFAULT_TEMPO, eventMap, sortNotes, type Score } from '../score/index.js';
 import { defaultUnitLength, parseAbcKey, parseAbcLength, parseAbcMeter, parseAbcTempo, parsePlayOrder } from './abc-fields.js';
 import { scanMusicLine, type AbcElement } from './abc-music.js';
-import { unfoldRepeats } from './abc-repeats.js';
+import { unfoldRepeats, writtenRepeats, type OpenRepeats } from './abc-repeats.js';
 import { layoutVoice, type AbcMaps, type AbcStart, type AccidentalReach } from './abc-timeline.js';
 import { registerReader, type ReadOptions } from './registry.js';
 
 export type { AccidentalReach } from './abc-timeline.js';
 
 export interface AbcReadOptions extends ReadOptions {
-  /** Play repeats, endings and the play order out instead of keeping the music as written. Default false. */
-  unfoldRepeats?: boolean;
+  /**
+   * Play repeats, endings and the play order out: true as abc2midi plays
+   * them, "replay" as the converter of the Jukedeck Nottingham MIDI files did
+   * (see abc-repeats.ts). Default false: the music as written, its repeat
+   * signs and endings in `Score.repeats`.
+   */
+  unfoldRepeats?: boolean | OpenRepeats;
   /** How far a written accidental reaches (see `AccidentalReach`). Default "octave", the ABC standard. */
   accidentals?: AccidentalReach;
   /** The file's name, for warnings. Default "ABC". */
@@ -96,7 +101,7 @@ function splitTunes(text: string): TuneText[] {
   return tunes;
 }
 
-function readTune(tune: TuneText, unfold: boolean, accidentals: AccidentalReach): Score {
+function readTune(tune: TuneText, unfold: boolean | OpenRepeats, accidentals: AccidentalReach): Score {
   const header = new Map<string, string>();
   let bodyFrom = -1;
   for (let k = 0; k < tune.lines.length && bodyFrom < 0; k++) {
@@ -128,14 +133,15 @@ function readTune(tune: TuneText, unfold: boolean, accidentals: AccidentalReach)
       keySignatures: key.signature ? [{ tick: 0, ...key.signature }] : [],
       chordSymbols,
     };
-    const played = unfold ? unfoldRepeats(elements, { playOrder, header: headerFields }) : elements;
-    return { id, maps, ...layoutVoice(played, start, maps) };
+    const played = unfold ? unfoldRepeats(elements, { playOrder, header: headerFields, openRepeats: unfold === 'replay' ? 'replay' : 'section' }) : elements;
+    return { id, maps, played, ...layoutVoice(played, start, maps) };
   });
   // The first voice's fields make the tempo, meter and key maps; its first bar line, the pickup.
   const lead = laid[0]!;
   const firstBar = lead.firstBar ?? 0;
   const parts = laid.map((v, i) => createPart({ name: v.id || 'Melody', channel: Math.min(i, 15), notes: sortNotes(v.notes) }));
   if (parts.every((p) => p.notes.length === 0)) throw new MusegenError('BAD_FORMAT', 'no notes');
+  const repeats = unfold ? undefined : writtenRepeats(lead.played, lead.barTicks, lead.end);
   return createScore({
     ...(tune.title ? { title: tune.title } : {}),
     parts,
@@ -145,6 +151,7 @@ function readTune(tune: TuneText, unfold: boolean, accidentals: AccidentalReach)
     chordSymbols: chordSymbols.sort((a, b) => a.tick - b.tick),
     pickup: meter && firstBar < barLength(meter) && firstBar < lead.end ? firstBar : 0,
     end: Math.max(...laid.map((v) => v.end)),
+    ...(repeats ? { repeats } : {}),
   });
 }
 

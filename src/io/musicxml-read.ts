@@ -51,6 +51,7 @@ import {
 } from '../score/index.js';
 import { formatChordSymbol, kindSuffix, type ChordNote } from '../score/index.js';
 import { attr, child, childText, childrenNamed, childrenOf, parseXml, rootElement, tagOf, textOf, type XmlNode } from './musicxml-dom.js';
+import { readRepeatMarks } from './musicxml-repeats.js';
 
 export interface MusicXmlReadOptions {
   /** Velocity of notes the score gives no dynamics for. */
@@ -393,7 +394,8 @@ export function readMusicXml(text: string, options: Partial<MusicXmlReadOptions>
 
   const raws: RawPart[] = [];
   const parts: Part[] = [];
-  [...partMeasures(root!)].forEach(([id, measures], i) => {
+  const measuresOf = [...partMeasures(root!)];
+  measuresOf.forEach(([id, measures], i) => {
     raws.push(readPart(measures, opts));
     parts.push(partHeader(scoreParts.get(id), i));
   });
@@ -438,5 +440,6 @@ export function readMusicXml(text: string, options: Partial<MusicXmlReadOptions>
   const firstLength = starts[1] ?? 0;
   const pickup = firstLength > 0 && firstLength < barLength(timeSignatures[0]!) ? firstLength : 0;
   const title = oneLine(childText(root, 'work', 'work-title') || childText(root, 'movement-title')) || undefined;
-  return { ...(title ? { title } : {}), parts, tempos, timeSignatures, keySignatures, chordSymbols, pickup, end };
+  const repeats = readRepeatMarks(measuresOf[0]?.[1] ?? [], starts);
+  return { ...(title ? { title } : {}), parts, tempos, timeSignatures, keySignatures, chordSymbols, pickup, end, ...(repeats ? { repeats } : {}) };
 }
