@@ -14,14 +14,14 @@
  *   node --import tsx bench/conv.ts [--runs 5] [--warmup 2]
  *        [--batch 16 --steps 32 --pitches 46 --voices 4 --filters 64 --layers 16] [--no-reference]
  *
- * Target (issue 9): at most 6× PyTorch's best.
+ * Targets: WebAssembly kernels at most 6× PyTorch's best (issue 9), native
+ * at most 1.5× (issue 16).
  */
 import * as tf from '@tensorflow/tfjs';
-import { availableParallelism } from 'node:os';
-import {
-  ConvNet, Trainer, createRng, initBackend, installNativeKernels, jsKernels, kernels, softmaxCrossEntropy, useKernels, type BackendName,
-} from '../src/index.js';
-import { median, numberArg, stringArg, torchReference, type TorchResult } from './lib/torch-reference.js';
+import { ConvNet, Trainer, createRng, softmaxCrossEntropy, useKernels, type BackendName } from '../src/index.js';
+import { compareKernelSets } from './lib/kernel-sets.js';
+import { reportRow } from './lib/results.js';
+import { median, numberArg, stringArg } from './lib/torch-reference.js';
 
 const backend = stringArg('backend', 'wasm') as BackendName;
 const [runs, warmup] = [numberArg('runs', 5), numberArg('warmup', 2)];
@@ -79,40 +79,17 @@ function timeSampling(): number[] {
   return times;
 }
 
-function line(label: string, times: number[], unit: string, extra = ''): void {
-  console.log(`  ${label.padEnd(38)} ${median(times).toFixed(0).padStart(6)} ${unit} median, ${Math.min(...times).toFixed(0)} best  [${times.map((t) => t.toFixed(0)).join(', ')}]${extra}`);
+const { batch, steps, pitches, voices, filters, layers } = shape;
+const sets = await compareKernelSets(
+  'conv', shape, runs, backend, { wasm: { against: 'best', at: 6 }, nativeAll: 1.5, nativeOne: null },
+  `conv train step (${layers} layers × ${filters} filters, 3×3, batch ${batch} × ${voices} voices × ${steps} steps × ${pitches} pitches, ${backend} backend)`,
+  'conv training step', timeSteps,
+);
+console.log(`conv forward, one piece of ${SAMPLE_STEPS} steps (inference: one Gibbs step)`);
+for (const set of sets) {
+  const previous = useKernels(set);
+  const times = timeSampling();
+  useKernels(previous);
+  console.log(`  musegen ${set.name.padEnd(38)} ${median(times).toFixed(1).padStart(6)} ms median, ${Math.min(...times).toFixed(1)} best`);
+  reportRow({ benchmark: `conv forward, one piece of ${SAMPLE_STEPS} steps`, musegen: set.name, musegenMs: median(times), unit: 'ms', torch: null, torchMs: null, target: null });
 }
-
-function ratio(ours: number[], reference: TorchResult | null): string {
-  if (!reference) return '';
-  const r = median(ours) / reference.median_ms;
-  return `\n  ${''.padEnd(38)} ${r.toFixed(2)}× PyTorch at its best (target ≤ 6×) ${r <= 6 ? 'ok' : 'OVER TARGET'}`;
-}
-
-async function main(): Promise<void> {
-  const { batch, steps, pitches, voices, filters, layers } = shape;
-  const shapeArgs = ['--repeat', String(runs), ...Object.entries(shape).flatMap(([k, v]) => [`--${k}`, String(v)])];
-  const noReference = process.argv.includes('--no-reference');
-  const before = noReference ? null : torchReference('conv', shapeArgs, { blasThreads: 'all' });
-  await initBackend({ backend });
-  const native = installNativeKernels({ threads: availableParallelism() });
-  const sets = native.available ? [jsKernels, kernels()] : [jsKernels];
-  const results = sets.map((set) => {
-    const previous = useKernels(set);
-    const r = { name: set.name, train: timeSteps(), sample: timeSampling() };
-    useKernels(previous);
-    return r;
-  });
-  // PyTorch before and after ours, so that a load that comes and goes on a shared machine falls on both.
-  const after = noReference ? null : torchReference('conv', shapeArgs, { blasThreads: 'all' });
-  const torchRuns = [...(before?.runs_ms ?? []), ...(after?.runs_ms ?? [])];
-  const best: TorchResult | null = before && torchRuns.length > 0 ? { ...before, runs_ms: torchRuns, median_ms: median(torchRuns) } : null;
-  console.log(`conv train step (${layers} layers × ${filters} filters, 3×3, batch ${batch} × ${voices} voices × ${steps} steps × ${pitches} pitches, ${backend} backend)`);
-  for (const r of results) line(`musegen ${r.name}`, r.train, 'ms/step', ratio(r.train, best));
-  if (!native.available) console.log(`  musegen native: not in use (${native.detail})`);
-  if (best) line(`pytorch best (${String(best.threads)}+${String(best.blas_threads)} thr)`, best.runs_ms, 'ms/step', `  torch ${String(best.torch)}, before and after`);
-  console.log(`conv forward, one piece of ${SAMPLE_STEPS} steps (inference: one Gibbs step)`);
-  for (const r of results) line(`musegen ${r.name}`, r.sample, 'ms');
-}
-
-await main();

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCorpus, noteCount, type LoadOptions } from '../src/index.js';
+import { reportRow } from './lib/results.js';
 
 const corpusDir = fileURLToPath(new URL('../../shared/corpora/nottingham-jukedeck/MIDI', import.meta.url));
 if (!existsSync(corpusDir)) {
@@ -39,6 +40,8 @@ try {
   const noCache = await timed('no cache (parse only)', { cache: false });
   const best = Math.min(...cached);
   const size = execFileSync('du', ['-sh', '--apparent-size', cacheDir], { encoding: 'utf8' }).split('\t')[0];
+  reportRow({ benchmark: 'corpus load, 3,089 Nottingham MIDI files', musegen: 'cached', musegenMs: best, unit: 'ms', torch: null, torchMs: null, target: null });
+  reportRow({ benchmark: 'corpus load, 3,089 Nottingham MIDI files', musegen: 'cold (empty cache)', musegenMs: cold, unit: 'ms', torch: null, torchMs: null, target: null });
   console.log(`\ncache speed-up: ${(cold / best).toFixed(1)}× over cold, ${(noCache / best).toFixed(1)}× over parsing; cache size ${size}`);
 } finally {
   await rm(cacheDir, { recursive: true, force: true });

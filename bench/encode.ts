@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { readScoreFile } from '../src/io/node.js';
 import { noteCount, type Score } from '../src/score/index.js';
 import { MelodyEncoder, layoutFor, windowOrigins, type EncoderOptions, type MelodySpec } from '../src/encoding/index.js';
+import { reportRow } from './lib/results.js';
 
 const folder = process.argv[2] ?? fileURLToPath(new URL('../../shared/corpora/nottingham-jukedeck/MIDI/melody/', import.meta.url));
 const RUNS = 5;
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     }
     const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
     const [enc_, win] = [median(encodeMs), median(batchMs)];
+    reportRow({ benchmark: `encoding + batching ${notes.toLocaleString('en')} Nottingham melody notes`, musegen: name, musegenMs: enc_ + win, unit: 'ms', torch: null, torchMs: null, target: null });
     console.log(
       `${name}: encode ${enc_.toFixed(0)} ms (${Math.round(notes / (enc_ / 1000)).toLocaleString('en')} notes/s, ` +
         `${Math.round(steps / (enc_ / 1000)).toLocaleString('en')} steps/s); ${count.toLocaleString('en')} windows in ` +

@@ -10,6 +10,7 @@
  * Aim (issue 13): 99th percentile under 3 ms (Ableton Link's tolerance).
  */
 import { PreciseTimer, TICKS_PER_QUARTER, barLength, bundledModelPath, folderSource, initBackend, loadGenerator, playLive, recordingOutput, samplePieces, type MidiDriver } from '../src/index.js';
+import { reportRow } from './lib/results.js';
 import { median, numberArg } from './lib/torch-reference.js';
 
 const [seconds, bpm, seed] = [numberArg('seconds', 60), numberArg('bpm', 120), numberArg('seed', 1)];
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   console.log(row('note-ons', notes));
   console.log(row('clock pulses', late('clock')));
   console.log(`99th percentile of note-ons ${percentile(notes, 99) < AIM_MS ? 'under' : 'OVER'} the ${AIM_MS} ms aim`);
+  reportRow({ benchmark: 'live MIDI: note-on lateness, 99th percentile', musegen: `bundled model on ${backend}, ${bpm} BPM`, musegenMs: percentile(notes, 99), unit: 'ms', torch: null, torchMs: null, target: `< ${AIM_MS} ms` });
 }
 
 await main();

@@ -41,4 +41,4 @@ function timeSteps(): number[] {
   return times;
 }
 
-await compareKernelSets('lstm', shape, runs, backend, { wasm: { against: 'one core', at: 6 }, nativeAll: 1.2, nativeOne: 1.0 }, `lstm train step (${shape.layers}×${shape.hidden} LSTM, ${shape.vocab} classes, batch ${shape.batch} × ${shape.steps} steps, ${backend} backend)`, timeSteps);
+await compareKernelSets('lstm', shape, runs, backend, { wasm: { against: 'one core', at: 6 }, nativeAll: 1.2, nativeOne: 1.0 }, `lstm train step (${shape.layers}×${shape.hidden} LSTM, ${shape.vocab} classes, batch ${shape.batch} × ${shape.steps} steps, ${backend} backend)`, 'LSTM training step', timeSteps);

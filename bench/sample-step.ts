@@ -8,6 +8,7 @@
  * Target (issue 5): at most 0.5 ms per step.
  */
 import { LstmModel, LstmStepper, createRng, initBackend } from '../src/index.js';
+import { reportRow } from './lib/results.js';
 import { median, numberArg, torchReference } from './lib/torch-reference.js';
 
 const [runs, length] = [numberArg('runs', 5), numberArg('length', 256)];
@@ -53,6 +54,10 @@ async function main(): Promise<void> {
     console.log(`  pytorch 1 thr    ${theirs.toFixed(3)} ms/step median  (torch ${String(reference.torch)})`);
     console.log(`  ratio   ${(ours / theirs).toFixed(2)}× PyTorch`);
   }
+  reportRow({
+    benchmark: 'LSTM sampling step, batch 1', musegen: stepper.simd ? 'WebAssembly SIMD mat-vec' : 'JavaScript', musegenMs: ours, unit: 'ms/step',
+    torch: reference ? `PyTorch ${String(reference.torch)}, 1 thread` : null, torchMs: reference ? (reference.per_step_ms as number) : null, target: `≤ ${TARGET_MS} ms`,
+  });
 }
 
 await main();
