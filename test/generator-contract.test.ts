@@ -41,6 +41,7 @@ const SETUP: Record<string, { model: KindOptions; music: string; encoder?: objec
   conv: { model: { filters: 8, layers: 3 }, music: FOUR_PARTS, flags: ['--filters', '8', '--layers', '3'] },
   // windows of 2 bars of 2/4: the demo corpus's validation pieces hold some
   vae: { model: { units: 16, latent: 4, beats: 2 }, music: FOLK_DEMO, flags: ['--units', '16', '--latent', '4', '--beats', '2'], quartersPerBar: 2 },
+  nade: { model: { units: 16, hidden: 8 }, music: FOLK_DEMO, flags: ['--units', '16', '--hidden', '8'] },
 };
 const musicOf = (name: string): string => (SETUP[name]!.music === FOUR_PARTS ? tmp.join(FOUR_PARTS) : SETUP[name]!.music);
 const corpusOf = (name: string): Corpus => corpora.get(musicOf(name))!;
@@ -62,8 +63,8 @@ async function failure(p: Promise<unknown> | (() => unknown)): Promise<MusegenEr
 /** The kinds that make pieces (other kinds — chords — keep contracts of their own). */
 const MAKERS = modelKinds().map((k) => k.name).filter((name) => name in SETUP);
 
-it('registers the LSTM and the n-gram model as left-to-right kinds, the conv model as one that fills cells, the VAE as a latent one', () => {
-  expect(MAKERS).toEqual(['lstm', 'ngram', 'conv', 'vae']);
+it('registers the LSTM, the n-gram model and the LSTM-NADE as left-to-right kinds, the conv model as one that fills cells, the VAE as a latent one', () => {
+  expect(MAKERS).toEqual(['lstm', 'ngram', 'conv', 'vae', 'nade']);
 });
 
 describe.each(MAKERS)('generator kind %s', (name) => {
@@ -126,8 +127,8 @@ describe.each(MAKERS)('generator kind %s', (name) => {
     const context = createStepContext({ stepsPerQuarter: 4 });
     if (generator.leftToRight) {
       const session = generator.leftToRight.session(context);
-      expect(session.output).toBe('events');
-      expect((await failure(() => session.push(10_000 as never))).code).toBe('BAD_ARGUMENT');
+      const bad = session.output === 'events' ? 10_000 : new Float32Array(session.width + 1);
+      expect((await failure(() => session.push(bad as never))).code).toBe('BAD_ARGUMENT');
     } else if (generator.latent) {
       const window = new Int32Array(generator.latent.window.steps).fill(10_000);
       expect((await failure(() => generator.latent!.encode([window]))).code).toBe('BAD_ARGUMENT');
@@ -192,7 +193,7 @@ describe('the CLI, for every kind', () => {
     expect(summary.end).toBe(8 * (SETUP[name]!.quartersPerBar ?? 4) * summary.division);
     const usage = musegen(['train', music, '--kind', name, '-o', 'other', name === 'ngram' ? '--filters' : '--order', '4'], { cwd });
     expect(usage.code).toBe(2); // an option of another kind is a usage error, in one line
-    expect(usage.stderr).toMatch(/^musegen: --(order|filters) is an option of (ngram|conv) models, not of (lstm|ngram|conv|vae) models\n$/);
+    expect(usage.stderr).toMatch(/^musegen: --(order|filters) is an option of (ngram|conv) models, not of (lstm|ngram|conv|vae|nade) models\n$/);
     const doctor = musegen(['doctor', '--json'], { cwd });
     expect(JSON.parse(doctor.text).kernels).toMatch(process.env.MUSEGEN_NATIVE === '0' ? /^javascript/ : /^native/); // CI builds the addon
   });

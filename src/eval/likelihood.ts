@@ -8,17 +8,19 @@
  *
  *   event models:  NLL per token = −log softmax(logits)[token], every position;
  *                  per note = the same sum over the pieces' notes
- *   roll models:   NLL per frame = Σ over the row's values of −log Bernoulli(value | sigmoid(logit)),
- *                  summed over every predicted frame 2..T of each piece, divided by their number
- *                  (Bai et al. 2018's convention for JSB / Nottingham: natural log, summed over 88 keys);
- *                  frame accuracy (Boulanger-Lewandowski 2012) = Σ TP / Σ (TP + FP + FN), a value on when its probability ≥ ½
+ *   roll models:   NLL per frame = −ln p(row) = Σ over the row's values of −log Bernoulli(value | sigmoid(logit)),
+ *                  each logit given the values before it (the session's row chain: a NADE's conditionals,
+ *                  or independent sigmoid outputs), summed over every predicted frame 2..T of each piece,
+ *                  divided by their number (Bai et al. 2018's convention for JSB / Nottingham: natural log,
+ *                  summed over 88 keys); frame accuracy (Boulanger-Lewandowski 2012) = Σ TP / Σ (TP + FP + FN)
+ *                  of the likeliest row (a value on when its probability ≥ ½, given the values before it as so predicted)
  *
  * Every left-to-right model is evaluated the same way, whatever its kind:
  * the session is the model as it generates.
  */
 import { FIRST_PITCH_TOKEN, layoutFor, type AnyEncoder } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
-import type { LeftToRight } from '../generators/index.js';
+import { independentRow, type LeftToRight, type RowChain } from '../generators/index.js';
 import type { Score } from '../score/index.js';
 
 /** What `evaluateLikelihood` measured. */
@@ -48,14 +50,26 @@ export function tokenNll(logits: ArrayLike<number>, target: number): number {
   return max + Math.log(sum) - logits[target]!;
 }
 
-/** Σ over the values of −log Bernoulli(truth | sigmoid(logit)) (stable: max(x,0) − x·y + log(1 + e^−|x|)). */
-export function frameNll(logits: ArrayLike<number>, truth: ArrayLike<number>): number {
+/**
+ * −ln p(row) under a row's chain of conditionals, walked with the truth:
+ * Σ_i −log Bernoulli(v_i | σ(logit_i given v_<i)) (each term stable: max(x,0) − x·y + log(1 + e^−|x|)).
+ * Exact for joint models (NADE) and independent ones alike.
+ */
+export function rowNll(chain: RowChain, truth: ArrayLike<number>): number {
+  if (truth.length !== chain.width) throw new MusegenError('BAD_ARGUMENT', `a row of ${chain.width} values scored against ${truth.length}`);
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) {
-    const x = logits[i]!;
-    sum += Math.max(x, 0) - x * truth[i]! + Math.log1p(Math.exp(-Math.abs(x)));
+  for (let i = 0; i < truth.length; i++) {
+    const x = chain.logit();
+    const y = truth[i]! > 0.5 ? 1 : 0;
+    sum += Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
+    chain.set(y);
   }
   return sum;
+}
+
+/** Σ over the values of −log Bernoulli(truth | sigmoid(logit)): `rowNll` of independent values. */
+export function frameNll(logits: ArrayLike<number>, truth: ArrayLike<number>): number {
+  return rowNll(independentRow(logits), truth);
 }
 
 /** True positives, false positives and false negatives of a frame: a value is predicted on when sigmoid(logit) ≥ ½. */
@@ -111,9 +125,8 @@ export function evaluateLikelihood(model: LeftToRight, encoder: AnyEncoder, scor
     for (let t = 0; t < encoded.steps; t++) {
       const row = roll.subarray(t * width, (t + 1) * width);
       if (t > 0) {
-        const logits = session.logits();
-        nll += frameNll(logits, row);
-        const c = frameCounts(logits, row);
+        nll += rowNll(session.row(), row);
+        const c = frameCounts(session.logits(), row);
         counts.tp += c.tp;
         counts.fp += c.fp;
         counts.fn += c.fn;

@@ -3,7 +3,7 @@
  * magenta.js's models expose what they can do:
  *
  *   Generator           kind · encoder · hyper-parameters · dispose()      every model
- *   ├ leftToRight       session(context): logits() ─► sampler picks ─► push(choice) ─► …   LSTM, n-gram
+ *   ├ leftToRight       session(context): logits() | row() ─► sampler picks ─► push(choice) ─► …   LSTM, n-gram, NADE
  *   ├ infill            a partly known piece + a mask ─► distributions for the unknown cells (Gibbs, accompaniment)
  *   ├ latent            encode(window of bars) ─► q(z);  decode(z) ─► window (VAE)
  *   ├ chords            a whole melody ─► per beat: logits over chord classes ─► choice ─► …   (chord accompaniment)
@@ -13,12 +13,14 @@
  * `if (generator.leftToRight)`, never which concrete model it is. A session
  * generates one piece position by position over a context (meter, key,
  * fermatas: what the feature channels read): event models give logits over
- * the vocabulary for the next token, roll models independent logits for each
- * value of the next step's row. A primer is pushed the same way, its logits
- * ignored; each push returns the notes that it finished (incremental decoding).
+ * the vocabulary for the next token, roll models the next step's row as a
+ * chain of conditionals (row-chain.ts: independent values, or jointly as a
+ * NADE). A primer is pushed the same way, its logits ignored; each push
+ * returns the notes that it finished (incremental decoding).
  */
 import type { AnyEncoder, ChordSlot, EncodedEvents, LatentWindowSpec, LayoutBatch, SequenceBatch, StepContext, StreamDecoder, TrackNote, VoiceCells } from '../encoding/index.js';
 import type { ModelContents, NamedArrays, Seed } from '../engine/index.js';
+import type { RowChain } from './row-chain.js';
 
 /** A Score, as the encoding's decoders make it (generators see scores only through encoding). */
 type Score = ReturnType<StreamDecoder['score']>;
@@ -49,8 +51,14 @@ export interface RollSession {
   readonly width: number;
   /** Step of the next row. */
   readonly position: number;
-  /** Independent logits (sigmoid) for each value of the next row. */
+  /**
+   * Each value's logit (sigmoid) for the next row: independent models' own; for a
+   * joint model (NADE), each given the values before it as the likeliest row sets
+   * them (each on where its logit is ≥ 0). `row()` is the whole distribution.
+   */
   logits(): Float32Array;
+  /** The next row's distribution as a chain of conditionals, value after value (a fresh chain each call). */
+  row(): RowChain;
   /** The row chosen for the next step (0/1 values); the notes it finished. */
   push(row: Float32Array): TrackNote[];
   /** The notes the last complete step began (duration so far): a note-on is due for them at that step. */

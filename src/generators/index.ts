@@ -9,7 +9,8 @@
  *   model folder (any ModelSource) ─ loadGenerator ─ registry by kind ─► Generator
  *
  * Kinds: 'lstm' (stacked LSTM, lstm*.ts) and 'ngram' (the n-gram Markov
- * model, markov.ts + ngram.ts); a new kind registers itself (registry.ts).
+ * model, markov.ts + ngram.ts), 'nade' (LSTM-NADE, nade*.ts: a roll's rows
+ * modelled jointly); a new kind registers itself (registry.ts).
  * Imports engine and encoding; never reads a file itself (a ModelSource does).
  */
 export * from './generator.js';
@@ -28,3 +29,6 @@ export * from './chords.js';
 export * from './vae-model.js';
 export * from './vae.js';
 export * from './latent-space.js';
+export * from './row-chain.js';
+export * from './nade-model.js';
+export * from './nade.js';

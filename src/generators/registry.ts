@@ -7,6 +7,7 @@
  *   'lstm'  ─► LstmGenerator (lstm.ts)          left to right, trainable by gradients
  *   'ngram' ─► NgramGenerator (ngram.ts)        left to right, trainable by counting
  *   'vae'   ─► VaeGenerator (vae.ts)            latent (windows of bars ⇄ z), trainable by gradients
+ *   'nade'  ─► NadeGenerator (nade.ts)          left to right (piano rolls, each row's notes jointly), trainable by gradients
  *
  * A kind declares the options a user may set for it (`--units`, `--order`…),
  * with their defaults and limits, so the CLI and the trainer check them

@@ -14,7 +14,9 @@
  * so likely at a sixteenth-note grid that sharpening the whole distribution
  * below 1 turns a tune into a few long notes.)
  *
- * Piano rolls (sigmoid outputs) draw each value on its own: σ(logit ÷ temperature).
+ * Piano rolls draw a row value after value, each on with σ(logit ÷ temperature),
+ * its logit given the values drawn before it (a NADE's chain; independent
+ * sigmoid outputs ignore them).
  *
  * @example
  *   const probs = samplingDistribution(logits, { temperature: 0.8, topK: 10, topP: null });
@@ -22,6 +24,7 @@
  */
 import type { Rng } from '../engine/index.js';
 import { FIRST_PITCH_TOKEN } from '../encoding/index.js';
+import { independentRow, type RowChain } from '../generators/index.js';
 import { MusegenError } from '../errors.js';
 import type { Probability } from '../score/index.js';
 
@@ -122,10 +125,14 @@ export function drawIndex(probabilities: ArrayLike<number>, rng: Rng): number {
   return last; // u fell in the rounding gap at the top
 }
 
-/** A roll row: each value on with probability σ(logit ÷ temperature). */
-export function drawRow(logits: ArrayLike<number>, temperature: number, rng: Rng): Float32Array {
+/** A roll row, value after value: each on with probability σ(logit ÷ temperature), its logit given the values drawn before it (independent logits: as given). */
+export function drawRow(row: RowChain | ArrayLike<number>, temperature: number, rng: Rng): Float32Array {
   checkSamplingOptions({ temperature });
-  const row = new Float32Array(logits.length);
-  for (let i = 0; i < logits.length; i++) row[i] = rng.next() < 1 / (1 + Math.exp(-logits[i]! / temperature)) ? 1 : 0;
-  return row;
+  const chain = 'logit' in row ? row : independentRow(row);
+  const out = new Float32Array(chain.width);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = rng.next() < 1 / (1 + Math.exp(-chain.logit() / temperature)) ? 1 : 0;
+    chain.set(out[i]!);
+  }
+  return out;
 }

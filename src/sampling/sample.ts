@@ -118,7 +118,7 @@ function stepPiece(model: LeftToRight, plan: PiecePlan, sampling: SamplingOption
     if (session.output === 'roll') {
       const width = session.width;
       const primed = primer && 'roll' in primer ? primer.roll : null;
-      return session.push(step < primerSteps ? primed!.subarray(step * width, (step + 1) * width) : drawRow(session.logits(), sampling.temperature, rng));
+      return session.push(step < primerSteps ? primed!.subarray(step * width, (step + 1) * width) : drawRow(session.row(), sampling.temperature, rng));
     }
     const primed = primer && 'tokens' in primer ? primer.tokens : null;
     const ended: TrackNote[] = [];
