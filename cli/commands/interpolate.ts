@@ -5,7 +5,7 @@
  *
  *   musegen interpolate a.mid b.mid --steps 7 -o out.mid          # 7 windows, a's first, b's last, one after another
  *   musegen interpolate a.abc b.abc --attribute density=+1.5 --json -o out.mid   # the latents as JSON on stdout
- *   musegen attributes -m my-vae corpus/                           # density, range, syncopation vectors saved in the model
+ *   musegen attributes -m my-vae corpus/ [--method decoder]         # density, range, syncopation vectors (one sd each) saved in the model
  *
  * Each melody is read like accompany reads a tune: the melody part's top line
  * (said when it was polyphonic), moved by octaves into the model's range
@@ -14,12 +14,13 @@
  */
 import type { Command } from 'commander';
 import {
-  MIN_WINDOW_NOTES, MusegenError, fitAttributes, interpolateLatents, latentOf, latentWindows, loadCorpus, melodyWindowsFor, parseAttribute, readScoreFile, updateModelMeta, windowsScore, workingSplit,
-  type AttributeMethod, type EncodedEvents, type Generator, type Score,
+  DECODER_FIT_DRAWS, MIN_ATTRIBUTE_WINDOWS, MusegenError, evaluationWindows, fitAttributes, interpolateLatents, latentOf, loadCorpus, melodyWindowsFor, parseAttribute, readScoreFile, updateModelMeta, windowsScore, workingSplit,
+  type AttributeMethod, type Generator, type Score,
 } from '../../src/index.js';
 import { loadJobModel } from '../job-model.js';
 import { startBackend } from '../backend.js';
 import { checkedOptions, decimal, optionParser, repeatable, wholeNumber } from '../options.js';
+import { createProgress } from '../progress.js';
 import { formatFor, outputFile, writeScore } from '../score-output.js';
 import { writeStdout } from '../stdout.js';
 
@@ -36,8 +37,13 @@ interface InterpolateCliOptions {
 }
 
 const attributeMethod = (text: string): AttributeMethod => {
-  if (text !== 'regression' && text !== 'difference') throw new MusegenError('BAD_ARGUMENT', `unknown method "${text}" (choose regression or difference)`);
+  if (text !== 'regression' && text !== 'difference' && text !== 'decoder') throw new MusegenError('BAD_ARGUMENT', `unknown method "${text}" (choose regression, difference or decoder)`);
   return text;
+};
+const drawsOption = (text: string): number => {
+  const n = wholeNumber(text);
+  if (n < MIN_ATTRIBUTE_WINDOWS || n > 1_000_000) throw new MusegenError('BAD_ARGUMENT', `--draws must be from ${MIN_ATTRIBUTE_WINDOWS} to 1000000, not ${n}`);
+  return n;
 };
 const stepsOption = (text: string): number => {
   const n = wholeNumber(text);
@@ -136,8 +142,10 @@ export function registerInterpolateCommand(program: Command): void {
     .description('fit a latent (VAE) model\'s attribute vectors (note density, pitch range, syncopation) on a corpus and save them in the model')
     .argument('<paths...>', 'the corpus: files or folders (its training split is read)')
     .requiredOption('-m, --model <dir>', 'the latent (VAE) model folder to update')
-    .option('--method <name>', 'regression (each attribute with the others held, by a joint least-squares fit) or difference (MusicVAE\'s: mean z of the top quartile − of the bottom)', optionParser(attributeMethod), 'regression')
-    .action(async (paths: string[], opts: { model: string; method: AttributeMethod; quiet?: boolean }, cmd: Command) => {
+    .option('--method <name>', 'regression (each attribute fitted on q(z|x) of the windows, the vector moving it one sd and the others none), difference (MusicVAE\'s: mean z of the top quartile − of the bottom, per sd) or decoder (the regression fitted on decoded draws from the prior)', optionParser(attributeMethod), 'regression')
+    .option('--draws <n>', `decoder: draws from the prior decoded and measured (default ${DECODER_FIT_DRAWS})`, optionParser(drawsOption))
+    .option('--seed <n>', 'decoder: seed of the draws (default 1)', optionParser(wholeNumber))
+    .action(async (paths: string[], opts: { model: string; method: AttributeMethod; draws?: number; seed?: number; quiet?: boolean }, cmd: Command) => {
       const { quiet } = cmd.optsWithGlobals<{ quiet?: boolean }>();
       await startBackend(cmd);
       const { generator, modelDir } = await loadLatentModel(opts.model);
@@ -145,16 +153,16 @@ export function registerInterpolateCommand(program: Command): void {
         const latent = latentOf(generator);
         const corpus = await loadCorpus(paths);
         const { train } = workingSplit(corpus.pieces);
-        const windows: Int32Array[] = [];
-        for (const piece of train) {
-          const e = generator.encoder.encode(piece.score) as EncodedEvents;
-          for (const w of latentWindows(e, latent.window).windows) if (w.notes >= MIN_WINDOW_NOTES) windows.push(w.tokens);
-        }
-        const vectors = fitAttributes(generator, windows, opts.method);
+        const windows = evaluationWindows(generator, train.map((p) => p.score));
+        const draws = opts.draws ?? DECODER_FIT_DRAWS;
+        const bar = opts.method === 'decoder' ? createProgress({ label: 'decoding', total: draws, unit: 'draws', quiet: Boolean(quiet) }) : null;
+        const vectors = fitAttributes(generator, windows, opts.method, { draws, seed: opts.seed ?? 1, onDraw: (done) => bar?.update(done) });
+        bar?.finish();
         latent.setAttributes(vectors);
         const attributes = (generator.hyper as { attributes?: unknown }).attributes;
         await updateModelMeta(modelDir, (meta) => ({ ...meta, hyper: { ...(meta.hyper as object), attributes } }));
-        if (!quiet) process.stderr.write(`attribute vectors ${[...vectors.keys()].join(', ')} fitted (${opts.method}) on ${windows.length} windows of ${train.length} pieces → ${modelDir}\n`);
+        const from = opts.method === 'decoder' ? `${draws} decoded draws from the prior, in sd of ${windows.length} windows` : `${windows.length} windows`;
+        if (!quiet) process.stderr.write(`attribute vectors ${[...vectors.keys()].join(', ')} fitted (${opts.method}) on ${from} of ${train.length} pieces → ${modelDir}\n`);
       } finally {
         generator.dispose();
       }

@@ -191,25 +191,46 @@ export const ATTRIBUTES = ['density', 'range', 'syncopation'] as const;
 export type AttributeName = (typeof ATTRIBUTES)[number];
 
 /**
+ * The metric weight of each step of a bar: how many of the bar's levels
+ * (the bar, the half bar of a simple duple meter, the beat — a dotted
+ * quarter in compound meters —, the meter's unit and its halves down to one
+ * step) start on it. In 4/4 at 16ths: 5 on the downbeat, 4 on beat 3, 3 on
+ * beats 2 and 4, 2 on the off-beat eighths, 1 on the other sixteenths.
+ */
+export function metricWeights(meter: Meter, stepsPerQuarter: Steps): number[] {
+  const barSteps = stepsPerBar(meter, stepsPerQuarter);
+  const compound = meter.numerator % 3 === 0 && meter.numerator > 3;
+  const unit = barSteps / meter.numerator;
+  const levels = new Set<number>([barSteps, compound ? 3 * unit : unit]);
+  if (!compound && meter.numerator % 2 === 0 && meter.numerator > 2) levels.add(barSteps / 2);
+  for (let l = unit; l >= 1 && Number.isInteger(l); l /= 2) levels.add(l);
+  levels.add(1);
+  const usable = [...levels].filter((l) => Number.isInteger(l) && barSteps % l === 0);
+  return Array.from({ length: barSteps }, (_, p) => usable.filter((l) => p % l === 0).length);
+}
+
+/**
  * A window's attributes: `density` note-ons per bar; `range` semitones from
  * its lowest to its highest note; `syncopation` the share of its notes that
- * start off the beat and sound on over the next beat (0 without notes).
+ * sound over a step metrically stronger than the one they start on (a half
+ * note on beat 2 of 4/4, an eighth on an off-beat held over the beat, a
+ * sixteenth-then-dotted-eighth snap; 0 without notes).
  */
 export function windowAttributes(encoder: AnyEncoder, tokens: Int32Array, window: LatentWindowSpec): Record<AttributeName, number> {
-  const barSteps = stepsPerBar(window.meter, window.stepsPerQuarter);
-  const compound = window.meter.numerator % 3 === 0 && window.meter.numerator > 3;
-  const beat = compound ? (3 * barSteps) / window.meter.numerator : barSteps / window.meter.numerator;
+  const weights = metricWeights(window.meter, window.stepsPerQuarter);
+  const weight = (t: number): number => weights[t % weights.length]!;
   const pitches: number[] = [];
   let syncopated = 0;
   for (let t = 0; t < tokens.length; t++) {
     const tok = tokens[t]!;
     if (tok < FIRST_PITCH_TOKEN) continue;
     pitches.push(midiOf(encoder.vocabulary.pitches[tok - FIRST_PITCH_TOKEN]!));
-    if ((t % barSteps) % beat === 0) continue;
-    let end = t + 1;
-    while (end < tokens.length && tokens[end] === HOLD) end++;
-    const nextBeat = Math.ceil(t / beat) * beat;
-    if (end > nextBeat) syncopated++;
+    for (let s = t + 1; s < tokens.length && tokens[s] === HOLD; s++) {
+      if (weight(s) > weight(t)) {
+        syncopated++;
+        break;
+      }
+    }
   }
   return {
     density: pitches.length / window.bars,
@@ -217,4 +238,3 @@ export function windowAttributes(encoder: AnyEncoder, tokens: Int32Array, window
     syncopation: pitches.length === 0 ? 0 : syncopated / pitches.length,
   };
 }
-

@@ -16,11 +16,6 @@ import { MusegenError } from '../errors.js';
 import { interpolateLatents, latentOf, priorSample, withAttributes, type Generator, type Latent } from '../generators/index.js';
 import type { Score } from '../score/index.js';
 
-/** MusicVAE's figures for 2-bar melodies (Roberts et al. 2018, Table 1), as published; see the README for the source. */
-export const MUSICVAE_2BAR_MELODY = {
-  source: 'Roberts, Engel, Raffel, Hawthorne, Eck (2018), "A Hierarchical Latent Vector Model for Learning Long-Term Structure in Music", ICML, Table 1',
-} as const;
-
 /** The windows of the pieces a latent model reads, as training cuts them (whole bars in its meter, a bar apart, at least two notes). */
 export function evaluationWindows(generator: Generator, scores: readonly Score[]): Int32Array[] {
   const latent = latentOf(generator);
@@ -194,13 +189,19 @@ export interface AttributeEffect {
   change: Record<AttributeName, number>;
   /** The same in standard deviations of the attribute over the plain samples. */
   standardized: Record<AttributeName, number>;
+  /** Each attribute's standard deviation over the plain samples (1 where they never vary). */
+  spread: Record<AttributeName, number>;
+  /** Temperature the samples were decoded at. */
+  temperature: number;
   /** Whether the named attribute moved the way asked, and more (in standard deviations) than every other. */
   movesItsOwn: boolean;
 }
 
 /**
  * For each attribute vector: `samples` draws from the prior decoded at
- * `temperature` with the same seed, plain and moved by `amount` × the vector.
+ * `temperature` (default 0.5) with the same seed, plain and moved by
+ * `amount` × the vector (a vector is one sd of its attribute: see
+ * sampling's attribute-vectors.ts).
  */
 export function attributeEffects(generator: Generator, options: { samples?: number; amount?: number; temperature?: number; seed?: Seed } = {}): AttributeEffect[] {
   const latent: Latent = latentOf(generator);
@@ -223,6 +224,6 @@ export function attributeEffects(generator: Generator, options: { samples?: numb
     const standardized = Object.fromEntries(ATTRIBUTES.map((a) => [a, change[a] / spread[a]])) as Record<AttributeName, number>;
     const own = (standardized[name as AttributeName] ?? 0) * Math.sign(amount);
     const movesItsOwn = own > 0 && ATTRIBUTES.every((a) => a === name || Math.abs(standardized[a]) < own);
-    return { attribute: name, amount, samples, change, standardized, movesItsOwn };
+    return { attribute: name, amount, samples, change, standardized, spread, temperature, movesItsOwn };
   });
 }

@@ -21,3 +21,4 @@ export * from './chords.js';
 export * from './comping.js';
 export * from './accompany.js';
 export * from './latent.js';
+export * from './attribute-vectors.js';

@@ -5,12 +5,12 @@
  *
  *   Score ─ melodyWindowsFor (top line, meter checked, moved into range) ─ windows ─ latent.encode ─ μ
  *   μ_a, μ_b ─ slerp × steps ─ latent.decode ─ windows ─ one Score, one after another
- *   corpus windows ─ fitAttributes (mean μ of the top quartile − of the bottom, per attribute) ─ vectors
+ *   (attribute vectors are fitted in attribute-vectors.ts)
  *   z ~ N(0, I), each next z = ρ·z + √(1−ρ²)·ε ─ decode ─ windows strung ─ a piece (`musegen sample -m <vae>`)
  */
 import {
-  ATTRIBUTES, HOLD, REST, createStepContext, latentWindows, stepsPerBar, contextMeters, windowAttributes,
-  type AttributeName, type EncodedEvents, type LatentWindow, type MelodyEncoder, type StepContext, type TrackNote,
+  HOLD, REST, createStepContext, latentWindows, stepsPerBar, contextMeters,
+  type EncodedEvents, type LatentWindow, type MelodyEncoder, type StepContext, type TrackNote,
 } from '../encoding/index.js';
 import type { Rng } from '../engine/index.js';
 import { MusegenError } from '../errors.js';
@@ -79,98 +79,6 @@ export function melodyWindowsFor(generator: Generator, score: Score, name = 'the
       : `${name} holds no ${window.bars} whole bars of ${want} in a row (its meters: ${contextMeters(e.context).join(', ')})`);
   }
   return { windows, warnings, transposed: shift, bars };
-}
-
-/** How attribute vectors are fitted: MusicVAE's difference of quartile means, or the same held apart by a joint linear fit. */
-export type AttributeMethod = 'difference' | 'regression';
-
-/**
- * Attribute vectors. 'difference' (MusicVAE's): for each attribute, the mean
- * μ of the windows in its top quartile minus the mean μ of those in its
- * bottom quartile. 'regression' (the default): μ fitted by least squares on
- * all the attributes at once (standardized), so each vector is the move in z
- * of its attribute with the others held; scaled to the spread between that
- * attribute's top and bottom quartile means, as the difference is. Attributes
- * move together in melodies (more notes, wider range), and the difference
- * carries the others along. Throws MusegenError('EMPTY') with fewer than 8 windows.
- */
-export function fitAttributes(generator: Generator, windows: readonly Int32Array[], method: AttributeMethod = 'regression'): Map<AttributeName, Float32Array> {
-  const latent = latentOf(generator);
-  if (windows.length < 8) throw new MusegenError('EMPTY', `attribute vectors need at least 8 windows of ${latent.window.bars} bars of ${meterText(latent.window.meter)}, not ${windows.length}`);
-  const codes = latent.encode(windows).map((c) => c.mu);
-  const measures = windows.map((w) => windowAttributes(generator.encoder, w, latent.window));
-  const n = windows.length;
-  const Z = latent.size;
-  const out = new Map<AttributeName, Float32Array>();
-  const quartiles = (name: AttributeName) => {
-    const order = measures.map((m, i) => ({ v: m[name], i })).sort((a, b) => a.v - b.v);
-    const q = Math.max(1, Math.floor(order.length / 4));
-    return { top: order.slice(-q), bottom: order.slice(0, q) };
-  };
-  if (method === 'difference') {
-    for (const name of ATTRIBUTES) {
-      const { top, bottom } = quartiles(name);
-      const mean = (list: { i: number }[]): Float32Array => {
-        const m = new Float32Array(Z);
-        for (const { i } of list) for (let j = 0; j < Z; j++) m[j]! += codes[i]![j]! / list.length;
-        return m;
-      };
-      const t = mean(top);
-      const b = mean(bottom);
-      out.set(name, t.map((x, j) => x - b[j]!));
-    }
-    return out;
-  }
-  // standardized attributes A [n, k]; W = (AᵀA)⁻¹ Aᵀ (μ − mean μ)  [k, Z]
-  const k = ATTRIBUTES.length;
-  const stats = ATTRIBUTES.map((a) => {
-    const m = measures.reduce((s, x) => s + x[a], 0) / n;
-    const sd = Math.sqrt(measures.reduce((s, x) => s + (x[a] - m) ** 2, 0) / n) || 1;
-    return { m, sd };
-  });
-  const A = measures.map((x) => ATTRIBUTES.map((a, c) => (x[a] - stats[c]!.m) / stats[c]!.sd));
-  const muMean = new Float64Array(Z);
-  for (const c of codes) for (let j = 0; j < Z; j++) muMean[j]! += c[j]! / n;
-  const AtA = Array.from({ length: k }, (_, r) => Array.from({ length: k }, (_, c) => A.reduce((s, row) => s + row[r]! * row[c]!, 0)));
-  const AtM = Array.from({ length: k }, (_, r) => {
-    const v = new Float64Array(Z);
-    A.forEach((row, i) => {
-      for (let j = 0; j < Z; j++) v[j]! += row[r]! * (codes[i]![j]! - muMean[j]!);
-    });
-    return v;
-  });
-  const inverse = invert(AtA.map((r, i) => r.map((x, c) => x + (i === c ? 1e-6 * n : 0))));
-  ATTRIBUTES.forEach((name, r) => {
-    const { top, bottom } = quartiles(name);
-    const spread = (top.reduce((s, x) => s + x.v, 0) / top.length - bottom.reduce((s, x) => s + x.v, 0) / bottom.length) / stats[r]!.sd;
-    const v = new Float32Array(Z);
-    for (let j = 0; j < Z; j++) {
-      let w = 0;
-      for (let c = 0; c < k; c++) w += inverse[r]![c]! * AtM[c]![j]!;
-      v[j] = w * spread;
-    }
-    out.set(name, v);
-  });
-  return out;
-}
-
-/** The inverse of a small square matrix (Gauss–Jordan with partial pivoting). */
-function invert(m: number[][]): number[][] {
-  const n = m.length;
-  const a = m.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
-    [a[c], a[p]] = [a[p]!, a[c]!];
-    const d = a[c]![c]! || 1e-12;
-    for (let j = 0; j < 2 * n; j++) a[c]![j]! /= d;
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = a[r]![c]!;
-      for (let j = 0; j < 2 * n; j++) a[r]![j]! -= f * a[c]![j]!;
-    }
-  }
-  return a.map((row) => row.slice(n));
 }
 
 /** "density=+1.5" → ['density', 1.5]; refuses unknown names and non-numbers. */
