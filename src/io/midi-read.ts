@@ -7,7 +7,10 @@
  *
  * A track holding several channels (format 0, or a format-1 track that
  * mixes them) gives one Part per channel; channel 10 gives drum parts
- * (`isDrum`). A part takes the program in force at its first note (later
+ * (`isDrum`). Format 2 (independent sequences, one per track) is read as
+ * consecutive sections: each track starts where the one before ends (its End
+ * of Track), with 120 BPM and 4/4 until it states its own, and the sections'
+ * notes join one Part per channel. A part takes the program in force at its first note (later
  * program changes are not kept). Source ticks scale exactly when the
  * resolution divides 480 (96, 120, 480, ...) and round to the nearest Score
  * tick otherwise. Tempo, meter and key events with impossible values are
@@ -51,21 +54,30 @@ interface ProgramChange {
   program: number;
 }
 
-/** Parse a Standard MIDI File (format 0 or 1). Throws MusegenError on any bad input. */
+/** Parse a Standard MIDI File (format 0, 1 or 2). Throws MusegenError on any bad input. */
 export function readMidi(bytes: Uint8Array): Score {
   const { header, tracks } = splitSmf(bytes);
-  const toTicks = tickScaler(header.ppq);
+  const scale = tickScaler(header.ppq);
+  const ends = tracks.map((chunk, index) => trackEndTick(chunk, `track ${index + 1} of ${tracks.length}`));
+  // Where each track starts, in the file's ticks: 0, or in format 2 after the tracks before it.
+  const starts = ends.map((_, index) => (header.format === 2 ? ends.slice(0, index).reduce((a, b) => a + b, 0) : 0));
   const tempos: TempoEvent[] = [];
   const timeSignatures: TimeSignatureEvent[] = [];
   const keySignatures: KeySignatureEvent[] = [];
   const programs: ProgramChange[] = [];
   const parsed = tracks.map((chunk, index) => {
     const where = `track ${index + 1} of ${tracks.length}`;
+    const toTicks = (t: number): Ticks => scale(starts[index]! + t);
     const midi = parseTrack(chunk, header.ppq, where, (tick, channel, program) => {
       programs.push({ track: index, tick: toTicks(tick), channel, program });
     });
+    if (header.format === 2 && index > 0) {
+      // an independent sequence starts from MIDI's defaults; its own events at its start replace them (eventMap keeps the last)
+      tempos.push({ tick: toTicks(0), bpm: DEFAULT_TEMPO });
+      timeSignatures.push({ tick: toTicks(0), ...DEFAULT_METER });
+    }
     collectMaps(midi, toTicks, tempos, timeSignatures, keySignatures);
-    return { midi, name: metaText(midi.header.name) };
+    return { midi, name: metaText(midi.header.name), toTicks };
   });
 
   // A program change acts on its channel from any track; files that share
@@ -75,8 +87,9 @@ export function readMidi(bytes: Uint8Array): Score {
     const own = onChannel.filter((p) => p.track === track);
     return eventAt((own.length ? own : onChannel).sort((a, b) => a.tick - b.tick), tick)?.program ?? 0;
   };
-  const raw = parsed.flatMap(({ midi, name }, index) =>
+  const perTrack = parsed.flatMap(({ midi, name, toTicks }, index) =>
     channelParts(midi.tracks, name, toTicks, (channel, tick) => programAt(index, channel, tick)));
+  const raw = header.format === 2 ? joinByChannel(perTrack) : perTrack;
   const first = parsed[0]!;
   const title = first.name && (header.format === 0 || first.midi.tracks.every((t) => t.notes.length === 0)) ? first.name : undefined;
 
@@ -84,7 +97,7 @@ export function readMidi(bytes: Uint8Array): Score {
   const pitchedKey = spellingKeys(keys, raw.filter((r) => !r.part.isDrum).flatMap((r) => r.notes));
   for (const r of raw) r.part.notes = spellNotes(r.notes, r.part.isDrum ? C_MAJOR : pitchedKey);
 
-  const end = Math.max(...tracks.map((chunk, index) => toTicks(trackEndTick(chunk, `track ${index + 1} of ${tracks.length}`))));
+  const end = Math.max(...ends.map((e, index) => scale(starts[index]! + e)));
   return createScore({
     ...(title !== undefined && { title }),
     end,
@@ -93,6 +106,17 @@ export function readMidi(bytes: Uint8Array): Score {
     timeSignatures: eventMap(timeSignatures, DEFAULT_METER),
     keySignatures: keys,
   });
+}
+
+/** Format 2's sections as one Part per channel: the first section's name and program, every section's notes in order. */
+function joinByChannel(parts: RawPart[]): RawPart[] {
+  const byChannel = new Map<number, RawPart>();
+  for (const r of parts) {
+    const joined = byChannel.get(r.part.channel);
+    if (joined) joined.notes.push(...r.notes);
+    else byChannel.set(r.part.channel, { part: r.part, notes: [...r.notes] });
+  }
+  return [...byChannel.values()];
 }
 
 /** Source ticks → Score ticks: exact when the source resolution divides 480, else rounded. */

@@ -14,8 +14,8 @@ import { MusegenError } from '../errors.js';
 export type Ppq = number;
 
 export interface SmfHeader {
-  /** 0: one multi-channel track; 1: simultaneous tracks. */
-  format: 0 | 1;
+  /** 0: one multi-channel track; 1: simultaneous tracks; 2: independent sequences, one per track. */
+  format: 0 | 1 | 2;
   ppq: Ppq;
 }
 
@@ -44,8 +44,7 @@ export function splitSmf(bytes: Uint8Array): SmfFile {
   const format = u16(bytes, 8);
   const trackCount = u16(bytes, 10);
   const division = u16(bytes, 12);
-  if (format === 2) throw new MusegenError('UNSUPPORTED', 'MIDI format 2 (independent sequences) is not supported; save it as format 1');
-  if (format !== 0 && format !== 1) throw new MusegenError('BAD_FORMAT', `corrupt MIDI header (unknown format ${format})`);
+  if (format !== 0 && format !== 1 && format !== 2) throw new MusegenError('BAD_FORMAT', `corrupt MIDI header (unknown format ${format})`);
   if (division & 0x8000) throw new MusegenError('UNSUPPORTED', 'SMPTE time division is not supported (only ticks per quarter note)');
   if (division === 0) throw new MusegenError('BAD_FORMAT', 'corrupt MIDI header (0 ticks per quarter note)');
   if (trackCount === 0) throw new MusegenError('EMPTY', 'MIDI file with no tracks');

@@ -13,7 +13,7 @@ export { writeMidi, assignChannels } from './midi-write.js';
 
 export const midiReader: FormatReader = {
   name: 'midi',
-  version: 3,
+  version: 4,
   extensions: ['.mid', '.midi'],
   read: (bytes) => [{ score: readMidi(bytes) }],
 };
