@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "conv-simd.h"
 #include "conv.h"
 #include "gemm.h"
 #include "lstm.h"
@@ -195,6 +196,7 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
     const int32_t n = a.integer(0);
     if (n < 1) throw BadArgument{"threads must be at least 1"};
     openblas_set_num_threads(n);
+    musegen::setConvThreads(n);
     return nullptr;
   });
 }

@@ -9,8 +9,10 @@
  *   filter   dK_t   = Σ_q grid[q + off_t]ᵀ · dyPad[q + centre]   dy at the corners: dyPad shifted by ph·Wp + pw
  *
  * over the rows q < P − off_max (every corner lies there): one sgemm per tap,
- * whose operands are the grid itself, shifted. Results on the grid are then
- * cropped to the image.
+ * whose operands are the grid itself, shifted — or, where the CPU has
+ * AVX-512 and the product's output channels come in multiples of 16, the
+ * register-blocked loops of conv-simd.cc over all taps at once. Results on
+ * the grid are then cropped to the image.
  */
 #include "conv.h"
 
@@ -19,6 +21,7 @@
 #include <cstring>
 #include <vector>
 
+#include "conv-simd.h"
 #include "gemm.h"
 
 namespace musegen {
@@ -80,7 +83,10 @@ float* scratch(std::vector<float>& buffer, size_t n) {
   return buffer.data();
 }
 
-std::vector<float> onGrid, dyGrid;
+std::vector<float> onGrid, dyGrid, flippedKernel;
+
+/** Whether the AVX-512 loops take a product with `out` output channels. */
+bool simd(int out) { return convSimdAvailable() && out % 16 == 0; }
 
 }  // namespace
 
@@ -93,8 +99,12 @@ void convForward(const ConvShape& s, const float* x, const float* kernel, const 
   const int C = s.in, F = s.out;
   pad(g, x, C, grid);
   float* yGrid = scratch(onGrid, g.rows * F);
-  for (size_t t = 0; t < g.taps; t++) {
-    gemm(false, false, g.rows, F, C, grid + g.offsets[t] * C, C, kernel + t * C * F, F, t == 0 ? 0.0f : 1.0f, yGrid, F);
+  if (simd(F)) {
+    tapProducts(g.rows, C, F, grid, g.offsets, kernel, yGrid);
+  } else {
+    for (size_t t = 0; t < g.taps; t++) {
+      gemm(false, false, g.rows, F, C, grid + g.offsets[t] * C, C, kernel + t * C * F, F, t == 0 ? 0.0f : 1.0f, yGrid, F);
+    }
   }
   crop(g, yGrid, F, bias, y);
 }
@@ -105,13 +115,27 @@ void convBackward(const ConvShape& s, const float* grid, const float* dy, const 
   float* dyPad = scratch(dyGrid, g.P * F);
   pad(g, dy, F, dyPad);
   const float* corners = dyPad + (g.ph * g.Wp + g.pw) * F;
-  for (size_t t = 0; t < g.taps; t++) {
-    gemm(true, false, C, F, g.rows, grid + g.offsets[t] * C, C, corners, F, 0.0f, dKernel + t * C * F, F);
+  if (simd(F)) {
+    tapGradients(g.rows, C, F, grid, g.offsets, corners, dKernel);
+  } else {
+    for (size_t t = 0; t < g.taps; t++) {
+      gemm(true, false, C, F, g.rows, grid + g.offsets[t] * C, C, corners, F, 0.0f, dKernel + t * C * F, F);
+    }
   }
   if (dx) {
     float* dxGrid = scratch(onGrid, g.rows * C);
-    for (size_t t = 0; t < g.taps; t++) {
-      gemm(false, true, g.rows, C, F, dyPad + g.offsets[t] * F, F, kernel + (g.taps - 1 - t) * C * F, F, t == 0 ? 0.0f : 1.0f, dxGrid, C);
+    if (simd(C)) {
+      // the flipped kernel, in ⇄ out: tap t holds kernel[T − 1 − t]ᵀ [F, C]
+      float* flipped = scratch(flippedKernel, g.taps * C * F);
+      for (size_t t = 0; t < g.taps; t++) {
+        const float* from = kernel + (g.taps - 1 - t) * C * F;
+        for (int c = 0; c < C; c++) for (int f = 0; f < F; f++) flipped[t * C * F + f * C + c] = from[c * F + f];
+      }
+      tapProducts(g.rows, F, C, dyPad, g.offsets, flipped, dxGrid);
+    } else {
+      for (size_t t = 0; t < g.taps; t++) {
+        gemm(false, true, g.rows, C, F, dyPad + g.offsets[t] * F, F, kernel + (g.taps - 1 - t) * C * F, F, t == 0 ? 0.0f : 1.0f, dxGrid, C);
+      }
     }
     crop(g, dxGrid, C, nullptr, dx);
   }

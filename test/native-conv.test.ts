@@ -4,7 +4,8 @@
  * tf.matMul on wasm) on random inputs: y and the gradients with respect to
  * x, the kernel and the bias, over odd shapes — kernel sizes 1×1 to 7×7
  * (square and not, larger than the image), batch 1, one channel in or out,
- * with and without a bias; then whole training steps of a ConvNet (batch
+ * with and without a bias, channel counts that take the sgemm-per-tap path
+ * and multiples of 16 that take the AVX-512 loops (where the CPU has them); then whole training steps of a ConvNet (batch
  * norm, residuals, Adam) on each set.
  *
  * Tolerance: every value within 1e-4 of the reference, relative to the
@@ -77,6 +78,8 @@ const CASES: [string, Case][] = [
   ['3×5, narrow image', { B: 3, H: 7, W: 2, cin: 2, cout: 5, kh: 3, kw: 5, bias: true }],
   ['7×7, kernel larger than the image', { B: 1, H: 4, W: 3, cin: 6, cout: 3, kh: 7, kw: 7, bias: true }],
   ['3×3, 64 → 64 channels (the generator\'s hidden layers)', { B: 2, H: 8, W: 11, cin: 64, cout: 64, kh: 3, kw: 3, bias: false }],
+  ['5×3, 16 → 48 channels, batch 1 (AVX-512 loops: 1 and 3 vectors)', { B: 1, H: 9, W: 13, cin: 16, cout: 48, kh: 5, kw: 3, bias: true }],
+  ['3×3, 96 → 80 channels (two column blocks each way)', { B: 2, H: 6, W: 5, cin: 96, cout: 80, kh: 3, kw: 3, bias: true }],
 ];
 const NAMES = ['y', 'dx', 'dKernel', 'dBias'];
 
