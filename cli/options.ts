@@ -1,6 +1,6 @@
 /** Turning the library's argument parsers into commander option parsers, so a bad value is a usage error (exit 2). */
 import { InvalidArgumentError, type Command } from 'commander';
-import { MusegenError, errorMessage, isMusegenError } from '../src/index.js';
+import { MusegenError, errorMessage, isMusegenError, type PartChoice } from '../src/index.js';
 
 export function optionParser<T>(parse: (text: string) => T): (text: string) => T {
   return (text) => {
@@ -47,4 +47,12 @@ export function checkedOptions<T>(command: Command, check: () => T): T {
     if (isMusegenError(e) && e.code === 'BAD_ARGUMENT') command.error(errorMessage(e), { exitCode: 2, code: 'musegen.usage' });
     throw e;
   }
+}
+
+/** --part: an index (2), top, merged, or a part's name (Soprano). */
+export function parsePartChoice(text: string): PartChoice {
+  if (text === 'merged' || text === 'top') return text;
+  if (/^\s*\d+\s*$/.test(text)) return wholeNumber(text.trim());
+  if (text.trim() === '') throw new MusegenError('BAD_ARGUMENT', '--part needs a part: its index (0 is the first), its name, top or merged');
+  return { name: text.trim() };
 }

@@ -18,12 +18,12 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  CopyIndex, DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, resampleUntil, noteCount, bundledModelPath, checkSamplingOptions, folderSource, loadGenerator, parseAttribute, parseKey, parseMeter, performPiece, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
-  type KeyChoice, type Meter, type ModelMeta, type SamplingRun, type Score,
+  CopyIndex, DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, resampleUntil, noteCount, bundledModelPath, checkSamplingOptions, primerPartLine, folderSource, loadGenerator, parseAttribute, parseKey, parseMeter, performPiece, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
+  type KeyChoice, type Meter, type ModelMeta, type PartChoice, type SamplingRun, type Score,
 } from '../../src/index.js';
 import { loadCorpusWithProgress } from '../corpus-load.js';
 import { startBackend } from '../backend.js';
-import { checkedOptions, decimal, optionParser, repeatable, wholeNumber } from '../options.js';
+import { checkedOptions, decimal, optionParser, parsePartChoice, repeatable, wholeNumber } from '../options.js';
 import { createProgress } from '../progress.js';
 import { STDOUT, formatFor, outputFile } from '../score-output.js';
 import { writeStdout } from '../stdout.js';
@@ -35,6 +35,7 @@ interface SampleCliOptions {
   topK?: number;
   topP?: number;
   prime?: string;
+  part?: PartChoice;
   bars: number;
   meter?: Meter;
   key?: KeyChoice;
@@ -167,6 +168,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--top-k <k>', 'draw only from the k likeliest tokens', optionParser(topK))
     .option('--top-p <p>', 'draw only from the likeliest tokens holding probability p (nucleus sampling)', optionParser(topP))
     .option('--prime <file>', 'a MIDI, MusicXML, kern or ABC file to continue')
+    .option('--part <n|name>', 'melody models: the primer\'s part to continue — an index (0 is the first), a part\'s name (any case), merged, or top: the part named soprano/melody/tune/lead/vocal, else the highest (default top)', optionParser(parsePartChoice))
     .option('--bars <n>', 'bars to generate (after the primer)', optionParser(barsOption), 16)
     .option('--meter <n/d>', `time signature, e.g. 6/8 (default ${DEFAULT_METER.numerator}/${DEFAULT_METER.denominator}, or the primer's)`, optionParser(parseMeter))
     .option('--key <key>', 'key signature, e.g. G, Bb, "E minor" (default: the primer\'s; none, or C major for a model trained with the key feature)', optionParser(parseKey))
@@ -200,10 +202,15 @@ export function registerSampleCommand(program: Command): void {
         throw e;
       });
       for (const line of unheededShape(generator.encoder, { ...(opts.key ? { key: opts.key } : {}), ...(opts.meter ? { meter: opts.meter } : {}) })) warn(line);
+      const melodyModel = generator.encoder.spec.encoding === 'melody';
+      if (opts.part !== undefined && !(primer && melodyModel)) warn(primer ? 'this model reads every part of the primer: --part does nothing' : '--part chooses the part of the primer to continue: without --prime it does nothing');
+      const primerPart = primer && melodyModel ? opts.part ?? 'top' : undefined;
+      const partLine = primerPart !== undefined ? checkedOptions(cmd, () => primerPartLine(primerPart, primer!, opts.prime!)) : undefined;
+      if (partLine && !quiet) process.stderr.write(`${partLine}\n`);
       const run = startSampling(generator, {
         temperature: opts.temp, rhythmTemperature: opts.rhythmTemp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars,
         ...(opts.meter ? { meter: opts.meter } : {}), ...(opts.key ? { key: opts.key } : {}), ...(opts.tempo !== undefined ? { tempo: opts.tempo } : {}),
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(primer ? { primer } : {}),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(primer ? { primer } : {}), ...(primerPart !== undefined ? { primerPart } : {}),
         ...(opts.attribute ? { attributes: opts.attribute } : {}), cadence: opts.cadence,
       });
       const copies = opts.maxCopyBars !== undefined ? await copyIndexFor(cmd, { ...opts, quiet: Boolean(quiet) }, meta, modelDir) : null;

@@ -12,14 +12,14 @@
 import { Option, type Command } from 'commander';
 import {
   ENCODING_CHOICES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
-  claimOutput, savedCorpusPaths, standardEvaluation, train, trainOptions,
+  claimOutput, melodyPartsLine, savedCorpusPaths, standardEvaluation, train, trainOptions,
   type PartChoice, type TrainEvent, type TrainOptionsInput, type TrainResult,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
 import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
 import { Interrupted, STOP_SIGNALS, type StopSignal } from '../exit.js';
 import { count, counted } from '../format.js';
-import { checkedOptions, decimal, optionParser, wholeNumber } from '../options.js';
+import { checkedOptions, decimal, optionParser, parsePartChoice, wholeNumber } from '../options.js';
 import { createProgress, duration, type Progress } from '../progress.js';
 import { writeStdout } from '../stdout.js';
 
@@ -60,8 +60,6 @@ function folderName(text: string): string {
   return text;
 }
 
-const partChoice = (text: string): PartChoice => (text === 'merged' || text === 'top' ? text : wholeNumber(text));
-
 /** Draws the run's events on stderr. */
 function reporter(quiet: boolean): { onEvent: (e: TrainEvent) => void; done: () => void } {
   const say = (line: string): void => {
@@ -81,8 +79,14 @@ function reporter(quiet: boolean): { onEvent: (e: TrainEvent) => void; done: () 
         return;
       case 'data': {
         const d = e.description;
-        for (const w of e.warnings.slice(0, WARNINGS_SHOWN)) say(`musegen: warning: ${w}`);
-        if (e.warnings.length > WARNINGS_SHOWN) say(`musegen: warning: … and ${count(e.warnings.length - WARNINGS_SHOWN)} more pieces lost notes in encoding (--json lists them all)`);
+        if (e.resumedAt) {
+          // said when the run began: the same corpus, encoded the same way
+          if (e.warnings.length > 0) say(`musegen: note: the ${counted(e.warnings.length, 'encoding warning')} of this corpus ${e.warnings.length === 1 ? 'was' : 'were'} shown when the run began (--json lists them)`);
+        } else {
+          if (e.parts) say(e.parts);
+          for (const w of e.warnings.slice(0, WARNINGS_SHOWN)) say(`musegen: warning: ${w}`);
+          if (e.warnings.length > WARNINGS_SHOWN) say(`musegen: warning: … and ${count(e.warnings.length - WARNINGS_SHOWN)} more pieces lost notes in encoding (--json lists them all)`);
+        }
         const valid = d.validSource === 'none' ? 'no validation pieces (early stopping watches the training loss)' : `${count(d.pieces.valid)} validation (${d.validSource === 'split' ? 'the corpus split' : 'held out'})`;
         say(`training on ${count(d.pieces.train)} pieces, ${count(d.positions.train)} tokens, ${count(d.windows.train)} sequences; ${valid}; seed ${e.seed}`);
         if (e.resumedAt) say(`resuming after epoch ${e.resumedAt.epoch}${e.resumedAt.batch > 0 ? `, batch ${e.resumedAt.batch}` : ''}`);
@@ -141,7 +145,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
     .option('--range <low..high>', 'pitches kept, e.g. C3..C7 or 48..96 (default: the encoding\'s)', optionParser(parsePitchRange))
     .option('--no-onsets', 'pianoroll: no onset channel (the benchmarks\' 88-key rolls have none)')
-    .option('--part <n|top|merged>', 'melody: the part whose top voice is the melody — an index, merged, or top: the part named soprano/melody/tune/lead/vocal, else the highest (default top)', optionParser(partChoice))
+    .option('--part <n|name>', 'melody: the part whose top voice is the melody — an index (0 is the first), a part\'s name (any case), merged, or top: the part named soprano/melody/tune/lead/vocal, else the highest (default top)', optionParser(parsePartChoice))
     .addOption(new Option('--kind <name>', `model kind: ${modelKinds().map((k) => `${k.name} (${k.description})`).join('; ')}`).argParser(optionParser((t) => modelKind(t).name)).default(modelKinds()[0]!.name, modelKinds()[0]!.name));
   // one flag per option name; kinds that share a name (--units) share the flag, each kind's meaning listed
   const flags = new Map<string, { type: 'whole' | 'decimal'; help: string[] }>();
@@ -195,6 +199,7 @@ export function registerTrainCommand(program: Command): void {
       };
       const options = opts.resume ? undefined : checkedOptions(cmd, () => trainOptions(input)); // a resumed run keeps its own
       const corpus = await loadCorpusWithProgress(corpusPaths, { ...opts, quiet });
+      if (options) checkedOptions(cmd, () => melodyPartsLine(options.encoder, corpus.pieces.map((p) => p.score))); // a part no piece has: a usage error
       if (corpus.failures.length > 0 && !quiet) {
         const first = corpus.failures[0]!;
         process.stderr.write(`musegen: warning: ${count(corpus.failures.length)} of ${count(corpus.files)} files could not be read and are left out (first: ${first.file}: ${first.message})\n`);

@@ -35,4 +35,5 @@ export * from './sequences.js';
 export * from './chord-vocabulary.js';
 export * from './chord-layout.js';
 export * from './latent-layout.js';
-export { melodyPart } from './tracks.js';
+export { choosePart, melodyPart, type ChosenPart } from './tracks.js';
+export * from './part-choice.js';

@@ -6,13 +6,13 @@
 import { MusegenError, shownValue } from '../errors.js';
 import { pitchName, spellMidi, ticksPerStep, type Fifths, type Midi, type Steps } from '../score/index.js';
 
-/** Which part of a Score: its index in `score.parts`, or 'merged' for all non-drum parts together. */
 /**
- * Which part of a score a melody is read from: an index, every part merged,
- * or 'top' — the part named like a melody (soprano, melody, tune, lead, vocal),
- * else the one whose notes lie highest on average (kern lists the bass first).
+ * Which part of a score a melody is read from: an index, a part's name
+ * (matched without regard to case), every part merged, or 'top' — the part
+ * named like a melody (soprano, melody, tune, lead, vocal), else the one
+ * whose notes lie highest on average (kern lists the bass first).
  */
-export type PartChoice = number | 'merged' | 'top';
+export type PartChoice = number | { name: string } | 'merged' | 'top';
 
 /** A feature channel and its options; see features.ts for what each holds and its width. */
 export type FeatureSpec =
@@ -112,7 +112,12 @@ function boolean(x: unknown, what: string): boolean {
 
 function partChoice(x: unknown, what: string): PartChoice {
   if (x === 'merged' || x === 'top') return x;
-  return integer(x, `${what} (a part index, "top" or "merged")`, 0, 1023);
+  if (isRecord(x)) {
+    checkKeys(x, ['name'], what);
+    if (typeof x.name !== 'string' || x.name.trim() === '') throw bad(`${what}.name must be a part's name, not ${shownValue(x.name)}`);
+    return { name: x.name };
+  }
+  return integer(x, `${what} (a part index, {"name": …}, "top" or "merged")`, 0, 1023);
 }
 
 function partList(x: unknown, what: string): number[] {

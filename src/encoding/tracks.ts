@@ -60,17 +60,36 @@ export function selectTracks(score: Score, parts: 'merged' | readonly number[], 
 
 const MELODY_NAME = /soprano|melody|tune|lead|vocal|voice/i;
 
-/** The part a melody is read from in `score` by the 'top' choice (see PartChoice); 0 when it has no pitched part. */
-export function melodyPart(score: Score): number {
-  const pitched = score.parts.map((p, i) => ({ p, i })).filter(({ p }) => !p.isDrum && p.notes.length > 0);
-  const named = pitched.find(({ p }) => MELODY_NAME.test(p.name));
-  if (named) return named.i;
-  const mean = (notes: readonly Note[]): number => notes.reduce((s, n) => s + midiOf(n.pitch), 0) / notes.length;
-  return pitched.reduce<{ i: number; m: number }>((best, { p, i }) => (mean(p.notes) > best.m ? { i, m: mean(p.notes) } : best), { i: 0, m: -Infinity }).i;
+/** A part chosen from a score, and why: asked for (by index or name), named like a melody, the highest, or the only one. */
+export interface ChosenPart {
+  index: number;
+  why: 'asked' | 'named' | 'highest' | 'only';
 }
 
-/** A part choice as the list `selectTracks` takes, for one score. */
-export const partsOf = (choice: PartChoice, score: Score): 'merged' | number[] => (choice === 'merged' ? 'merged' : [choice === 'top' ? melodyPart(score) : choice]);
+/** The part the 'top' choice reads a melody from (see PartChoice); part 0 when the score has no pitched part. */
+function topPart(score: Score): ChosenPart {
+  const pitched = score.parts.map((p, i) => ({ p, i })).filter(({ p }) => !p.isDrum && p.notes.length > 0);
+  if (pitched.length <= 1) return { index: pitched[0]?.i ?? 0, why: 'only' };
+  const named = pitched.find(({ p }) => MELODY_NAME.test(p.name));
+  if (named) return { index: named.i, why: 'named' };
+  const mean = (notes: readonly Note[]): number => notes.reduce((s, n) => s + midiOf(n.pitch), 0) / notes.length;
+  const highest = pitched.reduce<{ i: number; m: number }>((best, { p, i }) => (mean(p.notes) > best.m ? { i, m: mean(p.notes) } : best), { i: 0, m: -Infinity });
+  return { index: highest.i, why: 'highest' };
+}
+
+/** The part a melody is read from in `score` by the 'top' choice (see PartChoice); 0 when it has no pitched part. */
+export const melodyPart = (score: Score): number => topPart(score).index;
+
+/** The part `choice` picks in `score`; undefined when the score has no such part (an index past its last, a name none has). */
+export function choosePart(choice: Exclude<PartChoice, 'merged'>, score: Score): ChosenPart | undefined {
+  if (choice === 'top') return topPart(score);
+  const index = typeof choice === 'number' ? choice : score.parts.findIndex((p) => p.name.trim().toLowerCase() === choice.name.trim().toLowerCase());
+  return index >= 0 && index < score.parts.length ? { index, why: 'asked' } : undefined;
+}
+
+/** A part choice as the list `selectTracks` takes, for one score (a part it lacks: an index past its last, so its track is silent and said). */
+export const partsOf = (choice: PartChoice, score: Score): 'merged' | number[] =>
+  choice === 'merged' ? 'merged' : [choosePart(choice, score)?.index ?? (typeof choice === 'number' ? choice : score.parts.length)];
 
 /** Count the notes whose onset or duration is not a whole number of steps. */
 export function countOffGrid(notes: readonly Note[], stepsPerQuarter: Steps, report: ReportBuilder): void {

@@ -4,7 +4,7 @@
  * primer it continues, turned into the StepContext the generator's feature
  * channels read and the decoder writes into the Score.
  */
-import { createStepContext, type AnyEncoder, type StepContext, type TrackInfo } from '../encoding/index.js';
+import { createStepContext, encoderFromSpec, type AnyEncoder, type PartChoice, type StepContext, type TrackInfo } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import {
   DEFAULT_METER, alterOfAccidental, barLength, estimateKey, keySignatureFifths, midiOf, modeFromName, ticksPerStep, type BPM, type Key, type Meter, type Score, type Step, type Steps,
@@ -51,6 +51,8 @@ export interface PieceShape {
   key?: KeyChoice;
   /** Override the primer's (or the default 120). */
   tempo?: BPM;
+  /** The primer's part a melody model continues (default: the part the model reads, its spec's). */
+  primerPart?: PartChoice;
 }
 
 /** The context and length of a piece to generate; with a primer, its encoding starts the piece. */
@@ -96,6 +98,11 @@ function defaultKey(primer: Score | undefined): KeyChoice {
   return estimateKey(primer.parts.flatMap((p) => (p.isDrum ? [] : p.notes.map((n) => ({ midi: midiOf(n.pitch), duration: n.duration })))));
 }
 
+/** The encoder a primer is read with: the model's own, a melody model's reading the part asked for. */
+function primerEncoder(encoder: AnyEncoder, part: PartChoice | undefined): AnyEncoder {
+  return part === undefined || encoder.spec.encoding !== 'melody' ? encoder : encoderFromSpec({ ...encoder.spec, part });
+}
+
 /** Plan a piece: its context (meter, key, tempo, the primer's time line) and length. */
 export function planPiece(encoder: AnyEncoder, shape: PieceShape, primer?: Score): PiecePlan {
   if (!(Number.isInteger(shape.bars) && shape.bars >= 1 && shape.bars <= 10_000)) {
@@ -105,7 +112,7 @@ export function planPiece(encoder: AnyEncoder, shape: PieceShape, primer?: Score
     throw new MusegenError('BAD_ARGUMENT', `tempo must be above 0 and at most 1000 BPM, not ${String(shape.tempo)}`);
   }
   const { stepsPerQuarter } = encoder.spec;
-  const encoded = primer ? encoder.encode(primer) : null;
+  const encoded = primer ? primerEncoder(encoder, shape.primerPart).encode(primer) : null;
   if (encoded && encoded.steps === 0) throw new MusegenError('BAD_ARGUMENT', 'the primer holds no music');
   const base = encoded?.context ?? createStepContext({ stepsPerQuarter, tracks: defaultTracks(encoder) });
   const context: StepContext = {

@@ -35,7 +35,7 @@ import { MIN_LEARNING_RATE, mixSeed, trainOptions, type TrainOptions, type Train
 /** What the loop reports as it goes (the CLI draws progress bars from these). */
 export type TrainEvent =
   | { type: 'encoding'; done: number; total: number }
-  | { type: 'data'; description: DataDescription; warnings: string[]; resumedAt: { epoch: number; batch: number } | null; seed: number }
+  | { type: 'data'; description: DataDescription; warnings: string[]; parts: string | null; resumedAt: { epoch: number; batch: number } | null; seed: number }
   | { type: 'epoch-start'; epoch: number; epochs: number; batches: number }
   | {
     type: 'step'; epoch: number; epochs: number; batch: number; batches: number; step: number;
@@ -157,7 +157,7 @@ export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult>
     }
     const baseline = run.evaluation.baseline(evaluationData(data), layout);
     if (!resumed) state.markov = baseline?.value ?? null;
-    emit({ type: 'data', description: data.description, warnings: data.warnings, resumedAt: resumed ? { epoch: state.epoch, batch: state.batch } : null, seed: opts.seed });
+    emit({ type: 'data', description: data.description, warnings: data.warnings, parts: data.parts, resumedAt: resumed ? { epoch: state.epoch, batch: state.batch } : null, seed: opts.seed });
     const generator = resumed?.generator ?? kind.create(encoder, opts.model, { seed: mixSeed(opts.seed, 0) });
     owned = true;
     return await loop(run, opts, generator, layout, data, state, resumed?.optimizer ?? null, resumed?.best ?? null, baseline?.label ?? null, emit);
