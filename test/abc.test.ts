@@ -164,7 +164,7 @@ describe('ABC files with several tunes', () => {
       expect(isMusegenError(e) && e.code).toBe('BAD_FORMAT');
       expect((e as Error).message).toBe('bad.abc: tune X:12 "Name": no K: line');
     }
-    expect(() => readAbc('X:1\nT:Odd\nK:C\nab & cd|\n')).toThrow('tune X:1 "Odd": line 4: unexpected "&" in the music');
+    expect(() => readAbc('X:1\nT:Odd\nK:C\nab c0d|\n')).toThrow('tune X:1 "Odd": line 4: a note of length 0');
   });
 });
 

@@ -6,8 +6,14 @@
  *
  * No time is laid out here: `abc-timeline.ts` does that, after
  * `abc-repeats.ts` has unfolded repeats when asked. Decorations, slurs, grace
- * notes ({…}), annotations ("^text") and spacers are read past (a fermata,
- * H or !fermata!, is kept on its note); anything else is an error naming the line.
+ * notes ({…}), annotations ("^text"), spacers (y, `, $, \) and ABC 2.1's
+ * reserved characters (# * ; ? @) are read past (a fermata, H or !fermata!,
+ * is kept on its note). `&` overlays a second voice on the bar so far;
+ * `+CEG+` is a chord (ABC 1.6) unless it names a decoration.
+ * `!` is a line break, as in ABC 2.0, in a tune whose `!`s cannot all be read
+ * as decorations (or that says `I:linebreak !`). Anything else the music
+ * cannot hold (a stray "]", a lone ":", a letter that is no note) is read past
+ * too, and reported through `onStray`, as abcm2ps and abc2midi warn and go on.
  */
 import { MusegenError } from '../errors.js';
 import type { Step } from '../score/index.js';
@@ -36,26 +42,76 @@ export type AbcElement =
   | { kind: 'tuplet'; p: number; q?: number; r?: number; line: number }
   /** Broken rhythm: the note before is multiplied by `before`, the next by `after`. */
   | { kind: 'broken'; before: number; after: number; line: number }
+  /** `&`: what follows, up to the next bar line, sounds with the bar so far, from its start (a voice overlay). */
+  | { kind: 'overlay'; line: number }
   | { kind: 'field'; name: string; value: string; line: number };
 
 const ACCIDENTAL: Record<string, number> = { '^': 1, '^^': 2, _: -1, __: -2, '=': 0 };
 /** Single-character decorations (ABC 2.1 shorthands and user-definable letters); H is the fermata. */
 const DECORATIONS = new Set('.~HIJKLMNOPQRSTUVWhijklmnopqrstuvw');
+/** Read past without a word: spacers, beam breaks, line continuation, and ABC 2.1's reserved characters. */
+const IGNORED = /[\s`y$\\#*;?@]/;
 const NOTE_RE = /^(\^\^|\^|__|_|=)?([A-Ga-g])([',]*)/;
+/** The decorations ABC 2.1 names (section 4.14): the only `!…!` a tune that breaks lines with `!` can hold. */
+const KNOWN_DECORATIONS = new Set([
+  'trill', 'trill(', 'trill)', 'lowermordent', 'uppermordent', 'mordent', 'pralltriller', 'roll', 'turn', 'turnx',
+  'invertedturn', 'invertedturnx', 'arpeggio', '>', 'accent', 'emphasis', 'fermata', 'invertedfermata', 'tenuto',
+  '0', '1', '2', '3', '4', '5', '+', 'plus', 'snap', 'slide', 'wedge', 'upbow', 'downbow', 'open', 'thumb', 'breath',
+  'pppp', 'ppp', 'pp', 'p', 'mp', 'mf', 'f', 'ff', 'fff', 'ffff', 'sfz', 'crescendo(', '<(', 'crescendo)', '<)',
+  'diminuendo(', '>(', 'diminuendo)', '>)', 'segno', 'coda', 'D.S.', 'D.C.', 'dacoda', 'dacapo', 'fine',
+  'shortphrase', 'mediumphrase', 'longphrase', 'editorial', 'courtesy',
+]);
+
+export interface ScanOptions {
+  /** `!` breaks the line (ABC 2.0): only `!name!` of a decoration ABC 2.1 names is a decoration. */
+  bangLineBreaks?: boolean;
+  /** Told of each line that had characters read past which the music cannot hold. */
+  onStray?: (message: string) => void;
+}
 
 /** Scan one music line (1-based `line` for messages). */
-export function scanMusicLine(text: string, line: number): AbcElement[] {
-  return new LineScanner(text, line).scan();
+export function scanMusicLine(text: string, line: number, options: ScanOptions = {}): AbcElement[] {
+  return new LineScanner(text, line, options).scan();
+}
+
+/** The name of the `!name!` decoration at `i` (a `!`), or undefined when no `!` closes it before a space or bar line. */
+function bangDecoration(s: string, i: number): string | undefined {
+  const m = /^!([^\s|!"]+)!/.exec(s.slice(i));
+  return m?.[1];
+}
+
+/**
+ * Whether a tune's music lines use `!` as a line break (ABC 2.0) rather than
+ * around decorations: some `!` outside quoted text starts no `!name!`.
+ */
+export function usesBangLineBreaks(lines: string[]): boolean {
+  for (const s of lines) {
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '"') {
+        const close = s.indexOf('"', i + 1);
+        if (close < 0) break;
+        i = close;
+      } else if (s[i] === '!') {
+        const name = bangDecoration(s, i);
+        if (name === undefined) return true;
+        i += name.length + 1;
+      }
+    }
+  }
+  return false;
 }
 
 class LineScanner {
   private i = 0;
   private readonly out: AbcElement[] = [];
   private fermata = false;
+  /** Characters read past that the music cannot hold, in order of first sight. */
+  private readonly strays = new Set<string>();
 
   constructor(
     private readonly s: string,
     private readonly line: number,
+    private readonly options: ScanOptions,
   ) {}
 
   private fail(what: string): never {
@@ -69,12 +125,15 @@ class LineScanner {
       const c = s[this.i]!;
       const rest = s.slice(this.i);
       if (c === '%') break;
-      if (/[\s`y$\\]/.test(c)) this.i++;
+      if (IGNORED.test(c)) this.i++;
       else if (c === '"') {
         const text = this.until('"');
-        if (text !== '' && !/^[\^_<>@]/.test(text)) this.out.push({ kind: 'chordSymbol', text, line });
-      } else if (c === '!' || c === '+') {
-        if (this.until(c) === 'fermata') this.fermata = true;
+        if (text !== undefined && text !== '' && !/^[\^_<>@]/.test(text)) this.out.push({ kind: 'chordSymbol', text, line });
+      } else if (c === '!') this.bang();
+      else if (c === '+') this.plus();
+      else if (c === '&') {
+        this.out.push({ kind: 'overlay', line });
+        this.i++;
       } else if (c === '{') this.until('}');
       else if (c === '(' && /^\(\d/.test(rest)) {
         const m = /^\((\d+)(?::(\d*))?(?::(\d*))?/.exec(rest)!;
@@ -93,12 +152,12 @@ class LineScanner {
         this.i += n;
       } else if (/^\[[A-Za-z]:/.test(rest)) {
         const body = this.until(']');
-        this.out.push({ kind: 'field', name: body[0]!, value: body.slice(2).trim(), line });
+        if (body !== undefined) this.out.push({ kind: 'field', name: body[0]!, value: body.slice(2).trim(), line });
       } else if (/^\[\d/.test(rest)) {
         this.i++;
         this.ending();
-      } else if (c === '|' || c === ':' || rest.startsWith('[|')) this.bar();
-      else if (c === '[') this.chord();
+      } else if (c === '|' || /^::*\|/.test(rest) || /^::/.test(rest) || rest.startsWith('[|')) this.bar();
+      else if (c === '[') this.chord(']');
       else if (NOTE_RE.test(rest) || c === 'z' || c === 'x') this.note();
       else if (c === 'Z' || c === 'X') {
         const m = /^[ZX](\d*)/.exec(rest)!;
@@ -107,30 +166,66 @@ class LineScanner {
       } else if (DECORATIONS.has(c)) {
         if (c === 'H') this.fermata = true;
         this.i++;
-      } else this.fail(`unexpected "${c}" in the music`);
+      } else this.stray(c);
+    }
+    if (this.strays.size > 0) {
+      this.options.onStray?.(`line ${line}: read past ${[...this.strays].map((x) => `"${x}"`).join(', ')} (not ABC music)`);
     }
     return this.out;
   }
 
-  /** The text up to the closing `close` (the cursor moves past it). */
-  private until(close: string): string {
+  /** A character the music cannot hold: read past, and told of once per line. */
+  private stray(what: string, skip = 1): void {
+    this.strays.add(what);
+    this.i += skip;
+  }
+
+  /**
+   * The text up to the closing `close` (the cursor moves past it). Left open,
+   * the rest of the line is taken for it (reported as a stray) and undefined given.
+   */
+  private until(close: string): string | undefined {
     const end = this.s.indexOf(close, this.i + 1);
-    if (end < 0) this.fail(`"${this.s[this.i]}" is never closed by "${close}"`);
+    if (end < 0) {
+      this.stray(`${this.s[this.i]}…`, this.s.length - this.i);
+      return undefined;
+    }
     const text = this.s.slice(this.i + 1, end);
     this.i = end + 1;
     return text;
   }
 
-  /** A bar line: |, ||, |], [|, with repeat colons (|: :| :: :|:), then maybe an ending number (|1, :|2). */
+  /** `!`: a decoration `!name!`, or a line break (see ScanOptions.bangLineBreaks), which says nothing of the music. */
+  private bang(): void {
+    const name = bangDecoration(this.s, this.i);
+    if (name !== undefined && (!this.options.bangLineBreaks || KNOWN_DECORATIONS.has(name))) {
+      if (name === 'fermata') this.fermata = true;
+      this.i += name.length + 2;
+    } else this.i++;
+  }
+
+  /**
+   * `+…+`: a decoration (`+trill+`, ABC 2.0), or, when it holds notes and
+   * names no decoration, an ABC 1.6 chord (`+GB+`, `+E3 c3 +`).
+   */
+  private plus(): void {
+    const m = /^\+([^+]*)\+/.exec(this.s.slice(this.i));
+    if (!m) return this.stray('+');
+    const inside = m[1]!;
+    if (!KNOWN_DECORATIONS.has(inside) && /[A-Ga-g]/.test(inside) && /^[\s=^_A-Ga-g',\d/-]+$/.test(inside)) return this.chord('+');
+    if (inside === 'fermata') this.fermata = true;
+    this.i += m[0].length;
+  }
+
+  /** A bar line: |, ||, |], [|, [|] (invisible), with repeat colons (|: :| :: :|:), then maybe an ending number (|1, :|2). */
   private bar(): void {
-    const m = /^(:*)(\[\||\|\]|\|\||\|)?(:*)/.exec(this.s.slice(this.i))!;
+    const m = /^(:*)(\[\|\]|\[\||\|\]|\|\||\|)?(:*)/.exec(this.s.slice(this.i))!;
     const [all, before, bar, after] = [m[0], m[1]!, m[2], m[3]!];
-    if (bar === undefined && before.length < 2) this.fail(`unexpected ":" (a repeat sign needs a bar line)`);
     this.out.push({
       kind: 'bar',
       repeatEnd: before.length > 0,
       repeatStart: bar === undefined || after.length > 0,
-      double: bar !== undefined && bar.length === 2,
+      double: bar === '[|' || bar === '|]' || bar === '||',
       line: this.line,
     });
     this.i += all.length;
@@ -158,12 +253,14 @@ class LineScanner {
   }
 
   /**
-   * [CEG]2: each note may have its own length; the chord lasts as long as its
-   * first note, times the length after "]". Leniently, a chord left open ends
-   * where something that cannot be in a chord begins ("[e2c2(3ABc|"), and a
-   * stray "+" (old ABC chord syntax, "[+GB]") is read past.
+   * [CEG]2 (or ABC 1.6's +CEG+2): each note may have its own length; the
+   * chord lasts as long as its first note, times the length after the close. Leniently, a chord left open ends
+   * where something that cannot be in a chord begins ("[e2c2(3ABc|"), a
+   * stray "+" (old ABC chord syntax, "[+GB]") is read past, and a "[" before
+   * no note is a stray (what follows it is read as music).
    */
-  private chord(): void {
+  private chord(close: ']' | '+'): void {
+    const start = this.i;
     this.i++;
     const pitches: AbcPitch[] = [];
     let first: number | undefined;
@@ -171,7 +268,7 @@ class LineScanner {
     while (this.i < this.s.length && !closed) {
       const c = this.s[this.i]!;
       const rest = this.s.slice(this.i);
-      if (c === ']') {
+      if (c === close) {
         closed = true;
         this.i++;
       } else if (c === '-' && pitches.length > 0) {
@@ -181,16 +278,20 @@ class LineScanner {
         pitches.push(this.pitch());
         const len = this.length();
         first ??= len;
-      } else if (c === '!' || (c === '+' && /^\+[^\]+]*\+/.test(rest))) {
+      } else if (c === '!') this.bang();
+      else if (c === '+' && /^\+[^\]+]*\+/.test(rest)) {
         if (this.until(c) === 'fermata') this.fermata = true;
       } else if (c === '"') this.until('"');
-      else if (DECORATIONS.has(c) || c === ' ' || c === '+') {
+      else if (DECORATIONS.has(c) || IGNORED.test(c) || c === '+') {
         if (c === 'H') this.fermata = true;
         this.i++;
-      } else if (pitches.length > 0) break;
-      else this.fail(`unexpected "${c}" in a chord`);
+      } else break;
     }
-    if (pitches.length === 0) this.fail('a chord "[" with no notes');
+    if (pitches.length === 0) {
+      this.i = start;
+      this.stray(this.s[start]!);
+      return;
+    }
     this.push(pitches, (first ?? 1) * (closed ? this.length() : 1));
   }
 

@@ -6,7 +6,9 @@
  *
  * Accidentals last to the end of the bar for the same letter and octave, and
  * across a tie. Tied notes merge into one Note with `tied` set. The first bar
- * line, when it comes before a full bar of the meter, gives the pickup.
+ * line, when it comes before a full bar of the meter, gives the pickup. After
+ * an overlay (`&`) the notes start again from the bar's start as voice 2, 3…
+ * of the part, until the bar line, where time goes on from the longest of them.
  */
 import { MusegenError } from '../errors.js';
 import {
@@ -82,6 +84,9 @@ class Timeline {
   private firstBar: Ticks | undefined;
   /** The tick of every bar line and ending mark, by element index (where repeat signs and endings are written). */
   private readonly barTicks = new Map<number, Ticks>();
+  /** Where the current bar began, and while overlays run, the voice and the furthest any voice of the bar reached. */
+  private barStart = 0;
+  private overlay: { voice: number; end: number } | undefined;
 
   private readonly reach: AccidentalReach;
 
@@ -115,11 +120,22 @@ class Timeline {
         }
         case 'barRest':
           this.t += e.bars * barLength(this.meter ?? DEFAULT_METER);
+          this.barStart = this.t;
           this.ties.clear();
           break;
         case 'bar':
+          if (this.overlay) this.t = Math.max(this.t, this.overlay.end);
+          this.overlay = undefined;
           if (this.firstBar === undefined && this.t > 0) this.firstBar = Math.round(this.t);
           this.barAccidentals.clear();
+          this.barStart = this.t;
+          break;
+        case 'overlay':
+          this.overlay = { voice: (this.overlay?.voice ?? 1) + 1, end: Math.max(this.t, this.overlay?.end ?? 0) };
+          this.t = this.barStart;
+          this.ties.clear();
+          this.tuplet.left = 0;
+          this.brokenNext = 1;
           break;
         case 'chordSymbol':
           this.maps.chordSymbols.push({ tick: Math.round(this.t), text: e.text });
@@ -139,6 +155,7 @@ class Timeline {
       }
       if (e.kind === 'bar' || e.kind === 'ending') this.barTicks.set(i, Math.round(this.t));
     });
+    if (this.overlay) this.t = Math.max(this.t, this.overlay.end);
     return { notes: this.notes, end: Math.round(this.t), barTicks: this.barTicks, ...(this.firstBar !== undefined ? { firstBar: this.firstBar } : {}) };
   }
 
@@ -165,7 +182,7 @@ class Timeline {
         note.duration = end - note.onset;
         note.tied = true;
       } else {
-        note = { pitch, onset, duration: end - onset, velocity: DEFAULT_VELOCITY };
+        note = { pitch, onset, duration: end - onset, velocity: DEFAULT_VELOCITY, ...(this.overlay ? { voice: this.overlay.voice } : {}) };
         this.notes.push(note);
       }
       if (e.fermata) note.fermata = true;

@@ -14,9 +14,12 @@
  * the tune holds. Accidentals last to the end of the bar in their octave (the
  * ABC standard) unless `accidentals` says otherwise.
  *
- * A tune that cannot be read (no K: line, an unknown symbol…) is skipped and
+ * A tune that cannot be read (no K: line, a bad field…) is skipped and
  * named in `warnings` ('jigs.abc: tune X:12 "Name": no K: line'); only when no
- * tune of the file can be read does the reader throw.
+ * tune of the file can be read does the reader throw. Stray characters in the
+ * music are read past, each line that had some named in `warnings` too
+ * ('jigs.abc: tune X:12 "Name": line 40: read past "]" (not ABC music)').
+ * `+:` lines (a field continued) are skipped.
  *
  * @example
  *   const tunes = readAbc(text, { unfoldRepeats: true, fileName: 'jigs.abc' });
@@ -25,7 +28,7 @@
 import { MusegenError, errorMessage } from '../errors.js';
 import { barLength, createPart, createScore, DEFAULT_METER, DEFAULT_TEMPO, eventMap, sortNotes, type Score } from '../score/index.js';
 import { defaultUnitLength, parseAbcKey, parseAbcLength, parseAbcMeter, parseAbcTempo, parsePlayOrder } from './abc-fields.js';
-import { scanMusicLine, type AbcElement } from './abc-music.js';
+import { scanMusicLine, usesBangLineBreaks, type AbcElement, type ScanOptions } from './abc-music.js';
 import { unfoldRepeats, writtenRepeats, type OpenRepeats } from './abc-repeats.js';
 import { layoutVoice, type AbcMaps, type AbcStart, type AccidentalReach } from './abc-timeline.js';
 import { registerReader, type ReadOptions } from './registry.js';
@@ -67,18 +70,20 @@ export function readAbc(text: string, options: AbcReadOptions = {}): AbcTune[] {
   const { unfoldRepeats: unfold = false, accidentals = 'octave', fileName = 'ABC', warnings } = options;
   const tunes: AbcTune[] = [];
   const failures: string[] = [];
+  const strays: string[] = [];
   for (const tune of splitTunes(text)) {
+    const name = `tune X:${tune.x}${tune.title ? ` "${tune.title}"` : ''}`;
     try {
-      tunes.push({ x: tune.x, score: readTune(tune, unfold, accidentals) });
+      tunes.push({ x: tune.x, score: readTune(tune, unfold, accidentals, (message) => strays.push(`${name}: ${message}`)) });
     } catch (e) {
-      failures.push(`tune X:${tune.x}${tune.title ? ` "${tune.title}"` : ''}: ${errorMessage(e)}`);
+      failures.push(`${name}: ${errorMessage(e)}`);
     }
   }
   if (tunes.length === 0) {
     const more = failures.length > 1 ? ` (and ${failures.length - 1} more tunes that cannot be read)` : '';
     throw new MusegenError('BAD_FORMAT', failures.length > 0 ? `${failures[0]}${more}` : 'no ABC tune in the file (no X: line)');
   }
-  warnings?.push(...failures.map((f) => `${fileName}: ${f}`));
+  warnings?.push(...[...failures, ...strays].map((f) => `${fileName}: ${f}`));
   return tunes;
 }
 
@@ -101,13 +106,13 @@ function splitTunes(text: string): TuneText[] {
   return tunes;
 }
 
-function readTune(tune: TuneText, unfold: boolean | OpenRepeats, accidentals: AccidentalReach): Score {
+function readTune(tune: TuneText, unfold: boolean | OpenRepeats, accidentals: AccidentalReach, onStray: (message: string) => void): Score {
   const header = new Map<string, string>();
   let bodyFrom = -1;
   for (let k = 0; k < tune.lines.length && bodyFrom < 0; k++) {
     const [n, raw] = tune.lines[k]!;
     const line = stripComment(raw);
-    if (line.trim() === '') continue;
+    if (line.trim() === '' || line.startsWith('+:')) continue;
     const f = FIELD_LINE.exec(line);
     if (!f) throw new MusegenError('BAD_FORMAT', tune.lines.some(([, l]) => /^K:/.test(l)) ? `line ${n}: music before the K: line` : 'no K: line');
     const [name, value] = [f[1]!, f[2]!.trim()];
@@ -126,7 +131,11 @@ function readTune(tune: TuneText, unfold: boolean | OpenRepeats, accidentals: Ac
     header.has(name) ? [{ kind: 'field' as const, name, value: header.get(name)!, line: 0 }] : [],
   );
   const chordSymbols: AbcMaps['chordSymbols'] = [];
-  const laid = [...scanVoices(tune.lines.slice(bodyFrom))].map(([id, elements]) => {
+  const body = tune.lines.slice(bodyFrom).filter(([, l]) => !l.startsWith('+:'));
+  const bangLineBreaks =
+    tune.lines.some(([, l]) => /^I:\s*linebreak\b.*!/.test(l))
+    || usesBangLineBreaks(body.map(([, l]) => stripComment(l)).filter((l) => !FIELD_LINE.test(l)));
+  const laid = [...scanVoices(body, { bangLineBreaks, onStray })].map(([id, elements]) => {
     const maps: AbcMaps = {
       tempos: [{ tick: 0, bpm: parseAbcTempo(header.get('Q') ?? '', unitLength) ?? DEFAULT_TEMPO }],
       timeSignatures: [{ tick: 0, ...(meter ?? DEFAULT_METER) }],
@@ -156,7 +165,7 @@ function readTune(tune: TuneText, unfold: boolean | OpenRepeats, accidentals: Ac
 }
 
 /** The music lines as elements per voice (V: switches voice; "" before any V:), fields kept as elements. */
-function scanVoices(lines: [number, string][]): Map<string, AbcElement[]> {
+function scanVoices(lines: [number, string][], options: ScanOptions): Map<string, AbcElement[]> {
   const voices = new Map<string, AbcElement[]>();
   let current: AbcElement[] = [];
   voices.set('', current);
@@ -174,7 +183,7 @@ function scanVoices(lines: [number, string][]): Map<string, AbcElement[]> {
       else current.push({ kind: 'field', name: f[1]!, value: f[2]!.trim(), line: n });
       continue;
     }
-    for (const e of scanMusicLine(line, n)) {
+    for (const e of scanMusicLine(line, n, options)) {
       if (e.kind === 'field' && e.name === 'V') switchTo(e.value);
       else current.push(e);
     }
@@ -194,7 +203,7 @@ function stripComment(line: string): string {
 
 registerReader({
   name: 'abc',
-  version: 2,
+  version: 3,
   extensions: ['.abc'],
   read: (bytes, fileName, options = {}) =>
     readAbc(new TextDecoder().decode(bytes), { ...options, fileName }).map(({ score }) => ({ score })),
