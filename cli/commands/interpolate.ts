@@ -160,7 +160,8 @@ export function registerInterpolateCommand(program: Command): void {
         bar?.finish();
         latent.setAttributes(vectors);
         const attributes = (generator.hyper as { attributes?: unknown }).attributes;
-        await updateModelMeta(modelDir, (meta) => ({ ...meta, hyper: { ...(meta.hyper as object), attributes } }));
+        const fit = { method: opts.method, windows: windows.length, ...(opts.method === 'decoder' ? { draws, seed: opts.seed ?? 1 } : {}) };
+        await updateModelMeta(modelDir, (meta) => ({ ...meta, hyper: { ...(meta.hyper as object), attributes, attributeFit: fit } }));
         const from = opts.method === 'decoder' ? `${draws} decoded draws from the prior, in sd of ${windows.length} windows` : `${windows.length} windows`;
         if (!quiet) process.stderr.write(`attribute vectors ${[...vectors.keys()].join(', ')} fitted (${opts.method}) on ${from} of ${train.length} pieces → ${modelDir}\n`);
       } finally {
