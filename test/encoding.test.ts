@@ -479,7 +479,7 @@ describe('specs', () => {
   it('name what is wrong with a bad spec', () => {
     const cases: [unknown, RegExp][] = [
       [{ encoding: 'midi-like' }, /unknown encoding "midi-like" \(known: pianoroll, melody, voices\)/],
-      [{ encoding: 'melody', features: ['beat', 'tempo'] }, /unknown feature "tempo" \(known: beat, fermata, spelling, key, chord, melody\)/],
+      [{ encoding: 'melody', features: ['beat', 'tempo'] }, /unknown feature "tempo" \(known: beat, fermata, spelling, key, chord, melody, bar, remaining, lookback\)/],
       [{ encoding: 'melody', features: [{ name: 'beat', size: 3 }] }, /unknown option "size" for feature "beat"/],
       [{ encoding: 'melody', stepsPerQuarter: 7 }, /stepsPerQuarter 7 does not divide/],
       [{ encoding: 'voices', lowest: 80, highest: 40 }, /highest \(40, E2\) is below lowest \(80, Ab5\)/],
