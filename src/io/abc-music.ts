@@ -125,7 +125,8 @@ class LineScanner {
       const c = s[this.i]!;
       const rest = s.slice(this.i);
       if (c === '%') break;
-      if (IGNORED.test(c)) this.i++;
+      if (c === 'y') this.i += /^y[\d/]*/.exec(rest)![0].length; // a spacer, maybe with a length
+      else if (IGNORED.test(c)) this.i++;
       else if (c === '"') {
         const text = this.until('"');
         if (text !== undefined && text !== '' && !/^[\^_<>@]/.test(text)) this.out.push({ kind: 'chordSymbol', text, line });

@@ -40,7 +40,7 @@ export interface KernEvent {
 
 const WHOLE = 4 * TICKS_PER_QUARTER;
 /** Signifiers that say nothing about pitch or time: beams, stems, articulations, ornaments, slurs, editorial and user marks. */
-const READ_PAST = new Set("LJKk/\\'\"`~^:,vuzoOIMmWwTtSs$RxXyY(){}&<>?@+|!iHhjlNZUPp");
+const READ_PAST = new Set("LJKk/\\'\"`~^:,vuzoOIMmWwTtSs$RxXyY(){}&<>?@+|!iHhjlNVZUPp");
 
 interface SubToken {
   duration?: number;
