@@ -7,6 +7,8 @@
  *                dx?, dKernel, dRecurrent, dBias, dh0?, dc0?)
  *   convForward(convDims, x, kernel, bias?, y, grid)
  *   convBackward(convDims, grid, dy, kernel, dx?, dKernel, dBias?)
+ *   batchNormForward(n, channels, x, gamma, beta, epsilon, y, xhat, mean, variance, invStd)
+ *   batchNormBackward(n, channels, dy, xhat, gamma, invStd, dx, dGamma, dBeta)
  *   sgemm(transA, transB, m, n, k, a, b, c)   c = op(a)·op(b), row-major
  *   setThreads(n)  threads() → n  blas() → OpenBLAS' configuration line
  *
@@ -22,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "batch-norm.h"
 #include "conv-simd.h"
 #include "conv.h"
 #include "gemm.h"
@@ -47,6 +50,8 @@ class Args {
   /** Float32Array of at least n floats; null/undefined only when optional. */
   float* floats(size_t at, size_t n, bool optional = false) { return static_cast<float*>(typed(at, napi_float32_array, n, optional)); }
   int32_t* ints(size_t at, size_t n, bool optional = false) { return static_cast<int32_t*>(typed(at, napi_int32_array, n, optional)); }
+
+  napi_value value(size_t at) { return values_[at]; }
 
   int32_t integer(size_t at) {
     int32_t v = 0;
@@ -178,6 +183,31 @@ napi_value ConvBackward(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value BatchNormForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args a(env, info, 11);
+    const int32_t n = a.integer(0), C = a.integer(1);
+    if (n < 1 || C < 1) throw BadArgument{"batch norm sizes out of range"};
+    double epsilon = 0;
+    napi_get_value_double(env, a.value(5), &epsilon);
+    const size_t all = static_cast<size_t>(n) * C;
+    musegen::batchNormForward(n, C, a.floats(2, all), a.floats(3, C), a.floats(4, C), static_cast<float>(epsilon),
+                              a.floats(6, all), a.floats(7, all), a.floats(8, C), a.floats(9, C), a.floats(10, C));
+    return nullptr;
+  });
+}
+
+napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    Args a(env, info, 9);
+    const int32_t n = a.integer(0), C = a.integer(1);
+    if (n < 1 || C < 1) throw BadArgument{"batch norm sizes out of range"};
+    const size_t all = static_cast<size_t>(n) * C;
+    musegen::batchNormBackward(n, C, a.floats(2, all), a.floats(3, all), a.floats(4, C), a.floats(5, C), a.floats(6, all), a.floats(7, C), a.floats(8, C));
+    return nullptr;
+  });
+}
+
 napi_value Sgemm(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     Args a(env, info, 8);
@@ -219,6 +249,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"lstmBackward", nullptr, LstmBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"convForward", nullptr, ConvForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"convBackward", nullptr, ConvBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

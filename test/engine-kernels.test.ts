@@ -35,6 +35,7 @@ function counting(): { set: Kernels; calls: Record<'forward' | 'backward' | 'mat
       backward: (...args) => (calls.backward++, jsKernels.lstm!.backward(...args)),
     },
     conv: jsKernels.conv,
+    batchNorm: jsKernels.batchNorm,
     matvecMemory(floats) {
       const memory = jsKernels.matvecMemory(floats);
       return { ...memory, f32: memory.f32, matvec: (...args) => (calls.matvec++, memory.matvec(...args)) };

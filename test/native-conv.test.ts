@@ -1,11 +1,13 @@
 /**
  * The native convolution (native/conv.cc through native-conv.ts, on
- * OpenBLAS) against the portable kernel (conv-kernel-js.ts: XNNPACK and
+ * OpenBLAS or AVX-512 loops) and batch normalisation (native/batch-norm.cc)
+ * against the portable kernels (conv-kernel-js.ts: XNNPACK and
  * tf.matMul on wasm) on random inputs: y and the gradients with respect to
  * x, the kernel and the bias, over odd shapes — kernel sizes 1×1 to 7×7
  * (square and not, larger than the image), batch 1, one channel in or out,
  * with and without a bias, channel counts that take the sgemm-per-tap path
- * and multiples of 16 that take the AVX-512 loops (where the CPU has them); then whole training steps of a ConvNet (batch
+ * and multiples of 16 that take the AVX-512 loops (where the CPU has them);
+ * batch normalisation's output, statistics and gradients on odd shapes; then whole training steps of a ConvNet (batch
  * norm, residuals, Adam) on each set.
  *
  * Tolerance: every value within 1e-4 of the reference, relative to the
@@ -19,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ConvNet, Trainer, conv2d, initBackend, jsConvKernel, jsKernels, kernels, nativeKernelsReport, softmaxCrossEntropy, useKernels, type Kernels,
+  ConvNet, Trainer, batchNormTraining, conv2d, initBackend, jsConvKernel, jsKernels, kernels, nativeKernelsReport, softmaxCrossEntropy, useKernels, type Kernels,
 } from '../src/index.js';
 import { rng } from './helpers/random.js';
 
@@ -104,6 +106,34 @@ describe.skipIf(off)('native conv2d against the portable kernel', () => {
     const before = tf.memory().numTensors;
     convRun(CASES[3]![1]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+/** Batch normalisation's y, batch mean and variance, then dL/dx, dγ, dβ for L = Σ y·R, on the kernel set installed. */
+function batchNormRun([B, H, W, C]: number[]): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(randoms(B! * H! * W! * C!, 11).map((v, i) => 3 * v + (i % C!)), [B!, H!, W!, C!]); // channels off centre
+    const g = tf.tensor1d(randoms(C!, 12));
+    const b = tf.tensor1d(randoms(C!, 13));
+    const r = tf.tensor4d(randoms(B! * H! * W! * C!, 14), [B!, H!, W!, C!]);
+    const stats: tf.Tensor[] = [];
+    const f = (xs: tf.Tensor, gs: tf.Tensor, bs: tf.Tensor) =>
+      batchNormTraining(xs as tf.Tensor4D, gs as tf.Tensor1D, bs as tf.Tensor1D, 1e-3, (m, v) => stats.push(tf.keep(tf.clone(m)), tf.keep(tf.clone(v))));
+    const y = f(x, g, b);
+    const grads = tf.grads((xs: tf.Tensor, gs: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(f(xs, gs, bs), r)))([x, g, b]);
+    const out = [y, stats[0]!, stats[1]!, ...grads].map((t) => Float32Array.from(t.dataSync()));
+    tf.dispose(stats);
+    return out;
+  });
+}
+
+describe.skipIf(off)('native batch normalisation against the portable kernel', () => {
+  it.each([[[1, 1, 3, 1]], [[2, 3, 5, 7]], [[4, 8, 9, 64]]])('[%s]: y, statistics and gradients agree', (shape) => {
+    useKernels(jsKernels);
+    const expected = batchNormRun(shape);
+    useKernels(native);
+    const actual = batchNormRun(shape);
+    ['y', 'mean', 'variance', 'dx', 'dGamma', 'dBeta'].forEach((name, i) => expectClose(actual[i]!, expected[i]!, name));
   });
 });
 

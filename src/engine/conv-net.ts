@@ -40,7 +40,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MusegenError, type ErrorCode } from '../errors.js';
 import { conv2d } from './conv.js';
-import { channelSums } from './conv-kernel-js.js';
+import { kernels } from './kernels.js';
 import type { NamedArrays } from './model-folder.js';
 import { createRng, randomSeed, type Rng, type Seed } from './random.js';
 import { variableOf } from './variables.js';
@@ -317,7 +317,8 @@ function heNormal(shape: number[], rng: Rng): Float32Array {
 
 /**
  * Batch normalisation over [B, H, W] with the batch's own statistics, as one
- * differentiable op (its gradient in closed form: fewer passes over the
+ * differentiable op whose arithmetic runs in the kernel set in use
+ * (kernels().batchNorm: closed-form gradient, fewer passes over the
  * activations than autodiff of the moments). `stats` receives the batch
  * mean and (biased) variance.
  */
@@ -325,29 +326,13 @@ export function batchNormTraining(
   x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number,
   stats?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
 ): tf.Tensor4D {
+  const impl = kernels().batchNorm;
   const op = tf.customGrad((...args) => {
     const [xIn, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    const n = xIn.size / xIn.shape[3];
-    const mean = tf.div<tf.Tensor1D>(channelSums(xIn), n);
-    const centred = tf.sub<tf.Tensor4D>(xIn, mean);
-    const variance = tf.div<tf.Tensor1D>(channelSums(tf.square<tf.Tensor4D>(centred)), n);
-    const invStd = tf.rsqrt<tf.Tensor1D>(tf.add<tf.Tensor1D>(variance, epsilon));
-    const value = tf.add<tf.Tensor4D>(tf.mul(centred, tf.mul(g, invStd)), b);
+    const { y, mean, variance, saved } = impl.forward(xIn, g, b, epsilon);
     stats?.(mean, variance);
-    save([centred, g, invStd]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xc, gs, inv] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
-        const dy4 = dy as tf.Tensor4D;
-        const dBeta = channelSums(dy4);
-        const dGamma = tf.mul<tf.Tensor1D>(channelSums(tf.mul(dy4, xc)), inv);
-        // dx = γ/σ · (dy − dβ/n − x̂ · dγ/n), with x̂ = (x − μ)/σ
-        const s = tf.mul<tf.Tensor1D>(gs, inv);
-        const dx = tf.add(tf.add(tf.mul(dy4, s), tf.mul(xc, tf.mul(s, tf.div(tf.mul(dGamma, inv), -n)))), tf.mul(s, tf.div(dBeta, -n)));
-        return [dx, dGamma, dBeta];
-      },
-    };
+    save(saved);
+    return { value: y, gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) => impl.backward(kept, dy as tf.Tensor4D) };
   });
   return op(x, gamma, beta) as tf.Tensor4D;
 }

@@ -5,6 +5,7 @@
  *
  *   lstmSequence (lstm-layer.ts) ──► kernels().lstm.forward / backward   whole-sequence LSTM layer, training
  *   conv2d (conv.ts)             ──► kernels().conv.forward / backward   'same' 2-D convolution, training
+ *   batchNormTraining (conv-net.ts) ──► kernels().batchNorm               batch statistics, training
  *   a stepper (batch 1, sampling) ──► kernels().matvecMemory(n).matvec    y += vᵀ·M in one linear memory
  *
  * `jsKernels` run everywhere: JavaScript gate maths around TensorFlow.js
@@ -21,6 +22,7 @@
  *   const previous = useKernels({ ...kernels(), name: 'native', lstm: nativeLstm });
  */
 import type * as tf from '@tensorflow/tfjs';
+import { jsBatchNormKernel } from './batch-norm-kernel-js.js';
 import { jsConvKernel } from './conv-kernel-js.js';
 import { jsLstmKernel } from './lstm-kernel-js.js';
 import { createMatvecMemory, type MatvecMemory } from './simd-matvec.js';
@@ -64,6 +66,18 @@ export interface ConvKernel {
   backward(saved: tf.Tensor[], dy: tf.Tensor4D, withBias: boolean): tf.Tensor[];
 }
 
+/**
+ * Batch normalisation of x [B, H, W, C] with the batch's own statistics
+ * (training). `forward` returns y, the batch mean and biased variance [C],
+ * and the tensors its backward pass reads; `backward` returns dx, dGamma,
+ * dBeta.
+ */
+export interface BatchNormKernel {
+  readonly name: string;
+  forward(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D; saved: tf.Tensor[] };
+  backward(saved: tf.Tensor[], dy: tf.Tensor4D): tf.Tensor[];
+}
+
 /** Every kernel a model calls, as one set. */
 export interface Kernels {
   /** Said by `musegen doctor` and in benchmarks. */
@@ -71,6 +85,7 @@ export interface Kernels {
   /** The LSTM layer's kernel; null: the layer as the backend's own ops, differentiated by TensorFlow.js (tensor-ops-kernels.ts). */
   readonly lstm: LstmKernel | null;
   readonly conv: ConvKernel;
+  readonly batchNorm: BatchNormKernel;
   /** Linear memory of `floats` floats with a mat-vec product over it. */
   matvecMemory(floats: number): MatvecMemory;
 }
@@ -80,6 +95,7 @@ export const jsKernels: Kernels = {
   name: 'javascript/webassembly',
   lstm: jsLstmKernel,
   conv: jsConvKernel,
+  batchNorm: jsBatchNormKernel,
   matvecMemory: createMatvecMemory,
 };
 

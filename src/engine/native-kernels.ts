@@ -8,7 +8,8 @@
  *
  *   lstm.forward  ──► addon.lstmForward   whole sequence: input product in one sgemm, h·U per step
  *   lstm.backward ──► addon.lstmBackward  through time; dU, dW, dX in one sgemm each
- *   conv          ──► addon.convForward / convBackward   (native-conv.ts, on wasm: one sgemm per kernel tap)
+ *   conv          ──► addon.convForward / convBackward   (native-conv.ts, on wasm: AVX-512 loops or one sgemm per tap)
+ *   batchNorm     ──► addon.batchNormForward / Backward  (native-batch-norm.ts, on wasm)
  *   tf.matMul on wasm ──► addon.sgemm     (native-matmul.ts: the output layer and its gradients,
  *                                          while the native set is in use)
  *
@@ -23,6 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import { errorMessage } from '../errors.js';
 import { give, readFloats, take } from './float-buffers.js';
 import { jsKernels, kernels, useKernels, type Kernels, type LstmDims, type LstmKernel } from './kernels.js';
+import { nativeBatchNormKernel, type NativeBatchNorm } from './native-batch-norm.js';
 import { nativeConvKernel, type NativeConv } from './native-conv.js';
 import { installNativeMatMul, type Sgemm } from './native-matmul.js';
 import { packageRoot } from './package-root.js';
@@ -30,7 +32,7 @@ import { packageRoot } from './package-root.js';
 type F32 = Float32Array;
 
 /** The addon's functions (native/addon.cc); `?` arguments take null. */
-interface Addon extends NativeConv {
+interface Addon extends NativeConv, NativeBatchNorm {
   lstmForward(
     dims: Int32Array, indices: Int32Array | null, x: F32 | null, kernel: F32, recurrent: F32, bias: F32, h0: F32 | null, c0: F32 | null,
     gates: F32, cells: F32, cellTanh: F32, outputs: F32,
@@ -191,9 +193,9 @@ function blasName(config: string): string {
   return `${words.slice(0, 2).join(' ')}${core ? ` (${core} kernels)` : ''}`;
 }
 
-/** The native kernel set: the addon's LSTM and convolution, the WebAssembly SIMD mat-vec for batch-1 sampling (faster at that size). */
+/** The native kernel set: the addon's LSTM, convolution and batch normalisation, the WebAssembly SIMD mat-vec for batch-1 sampling (faster at that size). */
 function nativeKernels(native: Addon): Kernels {
-  return { ...jsKernels, name: 'native (OpenBLAS) + webassembly mat-vec', lstm: lstmKernel(native), conv: nativeConvKernel(native) };
+  return { ...jsKernels, name: 'native (OpenBLAS) + webassembly mat-vec', lstm: lstmKernel(native), conv: nativeConvKernel(native), batchNorm: nativeBatchNormKernel(native) };
 }
 
 /** How the native kernels stand: not tried yet, in use, or why not. */

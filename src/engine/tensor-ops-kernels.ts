@@ -11,8 +11,10 @@
  *                   tf.sigmoid/tf.tanh, concatenated outputs; gradients by autodiff
  *   conv2d       ─► tf.conv2d; dx by tf.conv2dTranspose, dK by the backend's
  *                   Conv2DBackpropFilter, db by tf.sum
+ *   batch norm   ─► the portable kernel (TensorFlow.js ops throughout)
  */
 import * as tf from '@tensorflow/tfjs';
+import { jsBatchNormKernel } from './batch-norm-kernel-js.js';
 import { channelSums, conv2dFilterGradient } from './conv-kernel-js.js';
 import type { ConvKernel, Kernels } from './kernels.js';
 import type { LayerInput, LstmSequenceOptions, LstmWeights } from './lstm-layer.js';
@@ -69,5 +71,6 @@ export const tensorOpsKernels: Kernels = {
   name: 'tensorflow ops',
   lstm: null,
   conv: opsConvKernel,
+  batchNorm: jsBatchNormKernel, // TensorFlow.js ops already
   matvecMemory: createMatvecMemory,
 };
