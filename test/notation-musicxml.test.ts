@@ -87,7 +87,7 @@ describe('MusicXML 4.0: the measure cases around them', () => {
     expect(s.end).toBe(split + Q + 3 * W);
   });
 
-  it('keeps a measure that holds only whole-measure rests as long as they are: a pickup stays a pickup', () => {
+  it('gives a measure of whole-measure rests their length, up to a bar: a pickup stays, a whole rest in 3/4 is one bar', () => {
     const part = (notes: string): string =>
       `<measure number="0"><attributes><divisions>1</divisions><time><beats>3</beats><beat-type>4</beat-type></time></attributes>${notes}</measure>`
       + '<measure number="1"><note><pitch><step>C</step><octave>4</octave></pitch><duration>3</duration></note></measure>';
@@ -97,5 +97,8 @@ describe('MusicXML 4.0: the measure cases around them', () => {
     const s = readMusicXml(xml);
     expect(s.pickup).toBe(Q);
     expect(notesOf(s, 0)).toEqual([`C4@${Q}+${3 * Q} v1`]);
+    const wholeIn34 = readMusicXml(xml.replaceAll('<duration>1</duration>', '<duration>4</duration>'));
+    expect(wholeIn34.pickup).toBe(0);
+    expect(notesOf(wholeIn34, 0)).toEqual([`C4@${3 * Q}+${3 * Q} v1`]);
   });
 });

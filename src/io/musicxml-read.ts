@@ -293,10 +293,11 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
  * overfull, as Sibelius exports two whole-measure rests in one 4/4 measure;
  * one part short of its rests) the time signature decides, as in music21, if
  * some part fills exactly one bar of it; else the longest part does. A part
- * whose measure holds only whole-measure rests or nothing has no say; where
- * no part has more, the rests' longest <duration> is the measure's, and a
- * measure empty in every part lasts a bar of the meter, as in music21 (some
- * programs leave the rests out).
+ * whose measure holds only whole-measure rests or nothing has no say. Where
+ * no part has more, the rests' longest <duration> is the measure's, but
+ * never more than a bar (exporters write a whole rest's length in 3/4), and
+ * a measure empty in every part lasts a bar, as in music21 (some programs
+ * leave the rests out).
  */
 function measureLengths(raws: RawPart[], count: number): Ticks[] {
   const times = raws.find((r) => r.times.length > 0)?.times ?? [];
@@ -310,7 +311,7 @@ function measureLengths(raws: RawPart[], count: number): Ticks[] {
     let length: number;
     if (firm.length === 0) {
       const soft = Math.max(0, ...raws.map((r) => r.lengths[i] ?? 0));
-      length = soft === 0 && times.length > 0 ? bar : soft;
+      length = times.length === 0 ? soft : soft === 0 ? bar : Math.min(soft, bar);
     }
     else if (firm.every((l) => l === firm[0])) length = firm[0]!;
     else if (firm.includes(bar)) length = bar;
