@@ -3,9 +3,10 @@
  * run as Ctrl-C does (checkpoint, exit 143 / 129); a second run on the same
  * -o is refused naming the process that holds it, and a stale lock of a dead
  * process is taken over; a bad -o fails before any training; SIGKILL at
- * several moments — inside the folder swap too (the test-only pause
+ * random moments of 20 runs — 4 inside the folder swap (the test-only pause
  * MUSEGEN_TEST_SWAP_PAUSE_MS of engine/folder.ts) — leaves a whole model at
- * -o or one the next run restores, and --resume goes on.
+ * -o or one the next run restores, and --resume goes on; a stale lock found
+ * by many runs at once goes to one of them.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,8 +14,10 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CHECKPOINT_DIR, folderSource, readModelFolder } from '../src/index.js';
 import { expectOneLine, musegen as run, startMusegen, type CliRun } from './helpers/cli.js';
 import { ROOT } from './helpers/paths.js';
+import { rng } from './helpers/random.js';
 import { useTempDir } from './helpers/temp.js';
 
 const tmp = useTempDir('train-signals');
@@ -133,42 +136,52 @@ describe('-o checked before any training', () => {
   });
 });
 
-describe('SIGKILL at several moments, inside the folder swap too', () => {
+describe('SIGKILL at random moments of 20 runs, inside the folder swap too', () => {
   it('leaves a whole model at -o, or one the next run restores; --resume goes on', async () => {
     const out = 'm-killed';
     const leftovers = async (): Promise<string[]> => (await readdir(tmp.path)).filter((f) => f.startsWith(`.${out}.`) && !f.endsWith('.lock'));
+    /** The model at -o and its checkpoint are whole, or (-o gone, killed inside the swap) the one left aside is. */
+    const expectWholeOrRecoverable = async (): Promise<'whole' | 'aside'> => {
+      if (existsSync(tmp.join(out))) {
+        await readModelFolder(folderSource(tmp.join(out)));
+        await readModelFolder(folderSource(tmp.join(out, CHECKPOINT_DIR)));
+        return 'whole';
+      }
+      const aside = (await leftovers()).filter((f) => f.includes('.old-'));
+      expect(aside, 'no folder at -o and none left aside').toHaveLength(1);
+      await readModelFolder(folderSource(tmp.join(aside[0]!)));
+      await readModelFolder(folderSource(tmp.join(aside[0]!, CHECKPOINT_DIR)));
+      return 'aside';
+    };
     // a first checkpoint to go on from
     expect(musegen('train', DEMO, '-o', out, ...LONG.slice(0, 2), '--epochs', '2', '--patience', '200', '--seed', '1', '-q').code).toBe(0);
-    // inside the swap: the old model renamed aside, the new one not yet in place
-    process.env.MUSEGEN_TEST_SWAP_PAUSE_MS = '60000';
-    try {
-      const inSwap = startMusegen(['train', '--resume', '-o', out, '--epochs', '200'], { cwd: tmp.path }, /swap paused/);
-      await inSwap.seen;
-      inSwap.child.kill('SIGKILL');
-      await inSwap.done;
-    } finally {
-      delete process.env.MUSEGEN_TEST_SWAP_PAUSE_MS;
+    const next = rng(19);
+    const outcomes: string[] = [];
+    for (let run = 0; run < 20; run++) {
+      const inSwap = run % 5 === 0; // 4 of the 20 inside the swap: the old model renamed aside, the new one not yet in place
+      if (inSwap) process.env.MUSEGEN_TEST_SWAP_PAUSE_MS = '60000';
+      try {
+        const t = startMusegen(['train', '--resume', '-o', out, '--epochs', '200'], { cwd: tmp.path }, /swap paused/);
+        if (inSwap) await t.seen;
+        else await new Promise((r) => setTimeout(r, 100 + Math.floor(next() * 4000))); // from start-up to several epochs in
+        t.child.kill('SIGKILL');
+        const r = await t.done;
+        expect(r.stderr).not.toMatch(/^musegen: (?!note: restored)/m); // killed, never failed
+      } finally {
+        delete process.env.MUSEGEN_TEST_SWAP_PAUSE_MS;
+      }
+      const outcome = await expectWholeOrRecoverable();
+      if (inSwap) expect(outcome).toBe('aside');
+      outcomes.push(outcome);
     }
-    expect(existsSync(tmp.join(out))).toBe(false); // the kill left no folder at -o …
-    expect((await leftovers()).some((f) => f.includes('.old-'))).toBe(true); // … but the last model aside
-    const restored = musegen('train', '--resume', '-o', out, '--epochs', '4');
-    expect(restored.code, restored.stderr).toBe(0);
-    expect(restored.stderr).toMatch(/^musegen: note: restored the model an interrupted write had left aside/m);
-    expect(await leftovers()).toEqual([]);
-    expectWholeModel(tmp.join(out));
-    // at random moments of ordinary runs
-    for (const ms of [300, 900, 1500, 2100, 2700]) {
-      const t = startMusegen(['train', '--resume', '-o', out, '--epochs', '200'], { cwd: tmp.path }, /resuming/);
-      await t.seen;
-      await new Promise((r) => setTimeout(r, ms));
-      t.child.kill('SIGKILL');
-      await t.done;
-    }
-    const resumed = startMusegen(['train', '--resume', '-o', out, '--epochs', '200'], { cwd: tmp.path }, /resuming[^]*epoch \d+\/200 /);
+    const resumed = startMusegen(['train', '--resume', '-o', out, '--epochs', '200'], { cwd: tmp.path }, /resuming after epoch \d+[^]*epoch \d+\/200 /);
     await resumed.seen;
     expect(await leftovers()).toEqual([]);
     resumed.child.kill('SIGTERM');
-    expect((await resumed.done).code).toBe(143);
+    const last = await resumed.done;
+    expect(last.code, last.stderr).toBe(143);
+    expect(Number(/resuming after epoch (\d+)/.exec(last.stderr)![1])).toBeGreaterThan(2); // the killed runs trained on, each from the last
     expectWholeModel(tmp.join(out));
-  });
+    expect(outcomes.filter((o) => o === 'aside').length).toBeGreaterThanOrEqual(4);
+  }, 300_000);
 });
