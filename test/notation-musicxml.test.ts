@@ -4,7 +4,8 @@
  * references, a fermata on one note of a chord, no <divisions>, and the
  * measure cases of MusicXML 4.0 around them (chord notes of another length,
  * cue notes, <backup> past the start, <forward> without a voice, an implicit
- * measure mid-piece, a whole-measure rest of the wrong length, an empty measure).
+ * measure mid-piece, a whole-measure rest of the wrong length, an empty
+ * measure), and transposing instruments written at their pitch (<transpose>).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,5 +101,16 @@ describe('MusicXML 4.0: the measure cases around them', () => {
     const wholeIn34 = readMusicXml(xml.replaceAll('<duration>1</duration>', '<duration>4</duration>'));
     expect(wholeIn34.pickup).toBe(0);
     expect(notesOf(wholeIn34, 0)).toEqual([`C4@${3 * Q}+${3 * Q} v1`]);
+  });
+});
+
+describe('MusicXML: transposing instruments (<transpose>)', () => {
+  it('reads notes, key and chord symbols at sounding pitch', () => {
+    const s = fixture('musicxml-transposing.musicxml');
+    expect(notesOf(s, 0)).toEqual([`C5@0+${Q} v1`, `D5@${Q}+${Q} v1`, `E5@${2 * Q}+${2 * Q} v1`]); // clarinet in B-flat
+    expect(notesOf(s, 1)).toEqual([`C4@0+${2 * Q} v1`, `E4@${2 * Q}+${2 * Q} v1`]); // horn in F
+    expect(notesOf(s, 2)).toEqual([`E3@0+${W} v1`]); // guitar, an octave down
+    expect(s.keySignatures).toEqual([{ tick: 0, fifths: 0, mode: 'major' }]); // the clarinet's D major sounds C major
+    expect(s.chordSymbols).toEqual([{ tick: 0, text: 'C' }]);
   });
 });

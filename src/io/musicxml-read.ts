@@ -15,7 +15,9 @@
  * fermata on any piece marks it; a fermata on any note of a chord marks the
  * whole chord. A part's measure fuller than the measure (see measureLengths)
  * is cut at the measure's end, the other parts untouched. Names and titles
- * are read on one line. Repeats are read as written (not unfolded).
+ * are read on one line. A transposing instrument's part (<transpose>) is
+ * read at sounding pitch: its notes, key and chord symbols. Repeats are read
+ * as written (not unfolded).
  * Key and time signatures come from the first part that has them; tempo from
  * <sound tempo> in any part; velocity from <sound dynamics>, dynamics marks or
  * <note dynamics>, `defaultVelocity` otherwise. <harmony> in any part becomes
@@ -38,6 +40,10 @@ import {
   midiOf,
   modeFromName,
   sortNotes,
+  intervalFifths,
+  transposeChordSymbol,
+  transposePitch,
+  type Interval,
   type Key,
   type Meter,
   type Note,
@@ -158,6 +164,26 @@ function readHarmony(el: XmlNode): string | undefined {
   return formatChordSymbol({ root, kind, suffix, ...(bass ? { bass } : {}), alternate });
 }
 
+/** Semitones → the diatonic steps of the usual interval (a tritone as an augmented fourth), for a <transpose> without <diatonic>. */
+const DIATONIC_OF_SEMITONES = [0, 1, 1, 2, 2, 3, 3, 4, 5, 5, 6, 6];
+
+/**
+ * A <transpose>: the interval from written to sounding pitch (<chromatic>
+ * semitones, <diatonic> steps, <octave-change>); undefined when it moves nothing
+ * or says no number.
+ */
+function readTranspose(node: XmlNode): Interval | undefined {
+  const chromatic = Number(childText(node, 'chromatic') || 0);
+  const octaves = Number(childText(node, 'octave-change') || 0);
+  const diatonicText = childText(node, 'diatonic');
+  const inOctave = Math.abs(chromatic) % 12;
+  const guessed = Math.sign(chromatic) * (7 * Math.floor(Math.abs(chromatic) / 12) + DIATONIC_OF_SEMITONES[inOctave]!);
+  const diatonic = diatonicText === '' ? guessed : Number(diatonicText);
+  if (![chromatic, octaves, diatonic].every(Number.isInteger)) return undefined;
+  const iv = { diatonic: diatonic + 7 * octaves, semitones: chromatic + 12 * octaves };
+  return iv.diatonic === 0 && iv.semitones === 0 ? undefined : iv;
+}
+
 /** Only the first staff's key or time counts in a multi-staff part. */
 const firstStaff = (n: XmlNode): boolean => (attr(n, 'number') ?? '1') === '1';
 
@@ -165,6 +191,8 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
   const raw: RawPart = { notes: [], lengths: [], firm: [], keys: [], times: [], tempos: [], chordSymbols: [] };
   const place = new Place();
   let divisions = 1; // MusicXML's default when a file states none
+  /** From written to sounding pitch, for a transposing instrument. */
+  let transposition: Interval | undefined;
   let velocity = options.defaultVelocity;
 
   measures.forEach((m, measure) => {
@@ -199,12 +227,14 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
             divisions = Number(div);
             if (!(divisions > 0)) place.fail(`bad <divisions> "${div}"`);
           }
+          const transpose = childrenNamed(el, 'transpose').find(firstStaff);
+          if (transpose) transposition = readTranspose(transpose);
           const key = childrenNamed(el, 'key').find(firstStaff);
           if (key && child(key, 'fifths')) {
             const fifths = Number(childText(key, 'fifths'));
             if (!Number.isInteger(fifths)) place.fail(`bad <fifths> "${childText(key, 'fifths')}"`);
             const mode = childText(key, 'mode');
-            raw.keys.push({ ...at(), fifths, mode: modeFromName(mode) ?? 'major' });
+            raw.keys.push({ ...at(), fifths: fifths + (transposition ? intervalFifths(transposition) : 0), mode: modeFromName(mode) ?? 'major' });
           }
           const timeNode = childrenNamed(el, 'time').find(firstStaff);
           const time = timeNode && readTime(timeNode, place);
@@ -225,7 +255,8 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
           break;
         }
         case 'harmony': {
-          const text = readHarmony(el);
+          const written = readHarmony(el);
+          const text = written !== undefined && transposition ? transposeChordSymbol(written, transposition) : written;
           const offset = Number(childText(el, 'offset')) || 0;
           const ticks = offset === 0 ? 0 : (offset * TICKS_PER_QUARTER) / divisions;
           if (text !== undefined && Number.isFinite(ticks)) raw.chordSymbols.push({ measure, offset: Math.max(0, pos + ticks), text });
@@ -256,7 +287,10 @@ function readPart(measures: XmlNode[], options: MusicXmlReadOptions): RawPart {
           const pitched = child(el, 'pitch');
           const unpitched = pitched ? undefined : child(el, 'unpitched');
           if (!pitched && !(unpitched && child(unpitched, 'display-step'))) break;
-          const pitch = pitched ? readPitch(pitched, 'step', 'octave', place) : readPitch(unpitched!, 'display-step', 'display-octave', place);
+          const written = pitched ? readPitch(pitched, 'step', 'octave', place) : undefined;
+          const pitch = written
+            ? transposition ? transposePitch(written, transposition) : written
+            : readPitch(unpitched!, 'display-step', 'display-octave', place);
           let ties = childrenNamed(el, 'tie').map((t) => attr(t, 'type'));
           const notations = childrenNamed(el, 'notations');
           if (ties.length === 0) ties = notations.flatMap((n) => childrenNamed(n, 'tied')).map((t) => attr(t, 'type'));
