@@ -8,22 +8,11 @@
  * (cli.test.ts and others check the same contract on the real process).
  */
 import { describe, it } from 'vitest';
-import { reportError } from '../cli/exit.js';
-import { createProgram } from '../cli/program.js';
 import { expectOneLine } from './helpers/cli.js';
+import { musegenInProcess } from './helpers/cli-in-process.js';
 import { FOLK_DEMO } from './helpers/paths.js';
 
-/** What `musegen args` prints on stderr and the code it exits with (as cli/musegen.ts's main). */
-async function run(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  try {
-    await createProgram().parseAsync(['node', 'musegen', ...args]);
-    return { code: 0, stderr };
-  } catch (e) {
-    const code = reportError(e, { write: (line: string) => (stderr += line) }, {});
-    return { code, stderr };
-  }
-}
+const run = musegenInProcess;
 
 /** [arguments, what the one line must say]. */
 const USAGE_ERRORS: [string[], RegExp][] = [
@@ -71,6 +60,13 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['attributes', '-m', 'vae', 'tunes/', '--method', 'mean'], /unknown method "mean" \(choose regression or difference\)/],
   [['train', FOLK_DEMO, '--kind', 'vae', '--latent', '0'], /latent must be a whole number from 1 to 4096, not 0/],
   [['train', FOLK_DEMO, '--kind', 'vae', '--encoding', 'pianoroll'], /latent \(VAE\) models read one melody: choose --encoding melody, not pianoroll/],
+  [['convert', 'tune.mid'], /required option '-o, --output <file>' not specified/],
+  [['convert', 'tune.mid', '-o', 'tune.pdf'], /cannot tell the format from "\.pdf": name the file \.mid, \.musicxml or \.mxl/],
+  [['convert', 'tune.wav', '-o', 'tune.musicxml'], /cannot tell the format of "tune\.wav": convert reads \.mid/],
+  [['convert', 'tune.mid', '-o', 'tune.musicxml', '--grid', '5'], /a grid of 5 is not a note value: give 4 \(quarters\), 8, 16/],
+  [['convert', 'tune.mid', '-o', 'tune.musicxml', '--grid', 'fine'], /"fine" is not a number/],
+  [['convert', 'tunes.abc', '-o', 'tune.mid', '--piece', '0'], /pieces are counted from 1, not 0/],
+  [['convert', 'tune.mid', '-o', 'tune.musicxml', '--format', 'pdf'], /unknown output format "pdf"/],
 ];
 
 describe('usage errors exit 2 with one line', () => {

@@ -10,39 +10,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MusegenError, readBytes, scoreLimitProblem } from '../src/index.js';
 import { corpusPath, haveCorpus } from './helpers/corpora.js';
+import { mutateText } from './helpers/mutate.js';
 import { rng } from './helpers/random.js';
 
 const MUTANTS = 500;
-const ABSURD = ['0', '1000000000', '1e-300', '-7', '99999999999999999999', 'NaN'];
-
-/** One mutant of `text`. */
-function mutate(text: string, rnd: () => number): string {
-  const at = (n: number): number => Math.floor(rnd() * n);
-  const kind = at(6);
-  if (kind === 0) return text.slice(0, at(text.length));
-  if (kind === 1 || kind === 2) {
-    const lines = text.split('\n');
-    const i = at(lines.length);
-    if (kind === 1) lines.splice(i, 1 + at(3));
-    else lines.splice(i, 0, ...lines.slice(i, i + 1 + at(3)));
-    return lines.join('\n');
-  }
-  if (kind === 3) {
-    const numbers = [...text.matchAll(/\d+(\.\d+)?/g)];
-    if (numbers.length === 0) return text;
-    const m = numbers[at(numbers.length)]!;
-    return text.slice(0, m.index) + ABSURD[at(ABSURD.length)] + text.slice(m.index! + m[0].length);
-  }
-  if (kind === 4) {
-    const tokens = text.split(/(\s+)/);
-    const i = at(tokens.length);
-    tokens.splice(i, 0, tokens[at(tokens.length)]!);
-    return tokens.join('');
-  }
-  const chars = [...text];
-  for (let n = 1 + at(8); n > 0; n--) chars[at(chars.length)] = String.fromCharCode(at(128));
-  return chars.join('');
-}
 
 const kern = corpusPath('bach-370-chorales-kern', 'kern');
 const bach = corpusPath('bach-chorales-music21', 'music21', 'corpus', 'bach');
@@ -67,7 +38,7 @@ describe.skipIf(!haveCorpus('reader fuzz', kern, bach, abc, jsb))('every reader 
     const counts = { parsed: 0, refused: 0 };
     for (let i = 0; i < MUTANTS; i++) {
       const [name, text] = sources[i % sources.length]!;
-      const bytes = new TextEncoder().encode(mutate(text, rnd));
+      const bytes = new TextEncoder().encode(mutateText(text, rnd));
       try {
         const pieces = readBytes(bytes, name);
         for (const p of pieces) expect(scoreLimitProblem(p.score), `${format} mutant ${i}`).toBeUndefined();
