@@ -36,8 +36,8 @@ function network(): ConvNet {
   return ConvNet.create({ inputChannels: 2 * voices, outputChannels: voices, filters, layers, kernel: 3 }, { seed: 1 });
 }
 
-/** Milliseconds per training step, one per run. */
-function timeSteps(): number[] {
+/** Milliseconds per training step, one per run (`n` runs after the warm-up). */
+function timeSteps(n: number): number[] {
   const { batch, steps, pitches, voices } = shape;
   const net = network();
   const trainer = new Trainer(net.trainableVariables, { learningRate: 1e-3, clipNorm: null });
@@ -47,7 +47,7 @@ function timeSteps(): number[] {
   const classes = Int32Array.from({ length: batch * steps * voices }, () => rng.int(pitches));
   const x = tf.tensor4d(image, [batch, steps, pitches, 2 * voices]);
   const times: number[] = [];
-  for (let i = 0; i < warmup + runs; i++) {
+  for (let i = 0; i < warmup + n; i++) {
     const t0 = performance.now();
     trainer.step(() => {
       const logits = net.apply(x, { training: true }); // [batch, steps, pitches, voices]

@@ -22,8 +22,8 @@ const backend = stringArg('backend', 'wasm') as BackendName;
 const [runs, warmup] = [numberArg('runs', 5), numberArg('warmup', 2)];
 const shape = { batch: numberArg('batch', 64), steps: numberArg('steps', 64), vocab: numberArg('vocab', 130), hidden: numberArg('hidden', 256), layers: numberArg('layers', 2) };
 
-/** Milliseconds per training step, one per run. */
-function timeSteps(): number[] {
+/** Milliseconds per training step, one per run (`n` runs after the warm-up). */
+function timeSteps(n: number): number[] {
   const { batch, steps, vocab, hidden, layers } = shape;
   const model = LstmModel.create({ inputSize: vocab, outputSize: vocab, units: hidden, layers }, { seed: 1 });
   const trainer = new Trainer(model.variables, { learningRate: 1e-3, clipNorm: 5 });
@@ -31,7 +31,7 @@ function timeSteps(): number[] {
   const indices = Int32Array.from({ length: batch * steps }, () => rng.int(vocab));
   const classes = Int32Array.from({ length: batch * steps }, () => rng.int(vocab));
   const times: number[] = [];
-  for (let i = 0; i < warmup + runs; i++) {
+  for (let i = 0; i < warmup + n; i++) {
     const t0 = performance.now();
     trainer.step(() => model.loss({ batch, steps, indices }, { classes }, { training: true }));
     if (i >= warmup) times.push(performance.now() - t0);

@@ -22,8 +22,8 @@ const backend = stringArg('backend', 'wasm') as BackendName;
 const [runs, warmup] = [numberArg('runs', 5), numberArg('warmup', 2)];
 const shape = { batch: numberArg('batch', 64), steps: numberArg('steps', 32), vocab: numberArg('vocab', 90), hidden: numberArg('hidden', 256), latent: numberArg('latent', 64) };
 
-/** Milliseconds per training step, one per run. */
-function timeSteps(): number[] {
+/** Milliseconds per training step, one per run (`n` runs after the warm-up). */
+function timeSteps(n: number): number[] {
   const { batch, steps, vocab, hidden, latent } = shape;
   // β 1 (fully annealed), no free bits, teacher forcing: the reference's loss, rec + KL / steps
   const model = VaeModel.create({ vocab, steps, units: hidden, latent, beta: 1, betaRate: 0, freeBits: 0, sampling: 0 }, { seed: 1 });
@@ -32,7 +32,7 @@ function timeSteps(): number[] {
   const tokens = Int32Array.from({ length: batch * steps }, () => rng.int(vocab));
   const weights = new Float32Array(batch * steps).fill(1);
   const times: number[] = [];
-  for (let i = 0; i < warmup + runs; i++) {
+  for (let i = 0; i < warmup + n; i++) {
     const t0 = performance.now();
     trainer.step(() => model.loss(tokens, weights, batch, { step: i + 1, sample: true }).loss);
     if (i >= warmup) times.push(performance.now() - t0);

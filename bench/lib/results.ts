@@ -16,6 +16,8 @@ export interface BenchRow {
   /** PyTorch's setting and median in the same unit; null where it has no counterpart. */
   torch: string | null;
   torchMs: number | null;
+  /** musegen ÷ PyTorch as the benchmark measured it (e.g. the median of per-round ratios); else the medians' quotient. */
+  ratio?: number | null;
   /** Target on the ratio musegen / PyTorch, or on musegen's time where PyTorch has none (e.g. '≤ 1.5×', '≤ 0.5 ms'). */
   target: string | null;
   /** Load average (1 min) when the row was measured. */

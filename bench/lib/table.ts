@@ -40,12 +40,13 @@ function render({ rows, commands }: Stored, machine: string): string {
     START,
     '## At a glance: musegen against PyTorch',
     '',
-    `${machine} Each PyTorch figure comes from \`../shared/bench/torch_reference.py\` run in the same command as musegen's, before and after it (both runs pooled), at the setting named: its best here (1 intra-op thread, OpenBLAS on every core) against musegen on every core, or one core against one core. Medians of 5 steps after 2 warm-up steps unless the section below says otherwise. Ratio = musegen ÷ PyTorch (below 1: musegen is faster). Commands: ${commands.map((c) => `\`${c}\``).join(', ')}; PyTorch's, run by them: \`/usr/bin/python3 ../shared/bench/torch_reference.py <lstm|vae|conv|sample> --repeat 5 [shape]\` (best) and the same with \`--threads 1 --blas-threads 1\` (one core).`,
+    `${machine} Each PyTorch figure comes from \`../shared/bench/torch_reference.py\` run in the same command as musegen's, at the setting named: its best here (1 intra-op thread, OpenBLAS on every core) against musegen on every core, or one core against one core. Training steps run in 3 rounds, each PyTorch then musegen, 5 steps a side (musegen's after 2 warm-up steps): times are medians of all 15, ratios (musegen ÷ PyTorch; below 1: musegen is faster) the median of the 3 rounds' own ratios, so that load coming and going falls on both sides. The last column gives each row's load average: above 2 on a 2-core machine, other work shared it while both sides ran, and figures are slower and noisier. Commands: ${commands.map((c) => `\`${c}\``).join(', ')}; PyTorch's, run by them: \`/usr/bin/python3 ../shared/bench/torch_reference.py <lstm|vae|conv|sample> --repeat 5 [shape]\` (best) and the same with \`--threads 1 --blas-threads 1\` (one core).`,
     '',
     '| benchmark | musegen | musegen time | PyTorch | PyTorch time | ratio | target | measured (UTC, load average) |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
-      const ratio = r.torchMs ? `**${(r.musegenMs / r.torchMs).toFixed(2)}×**` : '—';
+      const value = r.ratio ?? (r.torchMs ? r.musegenMs / r.torchMs : null);
+      const ratio = value === null ? '—' : `**${value.toFixed(2)}×**`;
       return `| ${r.benchmark} | ${r.musegen} | ${ms(r.musegenMs, r.unit)} | ${r.torch ?? '—'} | ${r.torchMs ? ms(r.torchMs, r.unit) : '—'} | ${ratio} | ${r.target ?? ''} | ${r.measured} |`;
     }),
     '',

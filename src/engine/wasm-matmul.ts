@@ -6,6 +6,13 @@
  * layer's gradient asks for a transposed product. Re-registering BatchMatMul
  * and _FusedMatMul to materialise the transpose first (one cheap Transpose
  * kernel call) makes every gradient benefit, tf.layers' included.
+ *
+ * wasm's Identity copies its input, and every tensor a custom gradient saves
+ * for its backward pass goes through it (tf.clone): in a training step of the
+ * convolutional generator, two saved activations a layer, megabytes each.
+ * Tensors never change in place, so Identity re-registered as an alias with
+ * a reference count — what wasm's own Reshape does, and the cpu and webgl
+ * backends' Identity — serves and copies nothing.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -24,7 +31,20 @@ export function installKernelFixes(): void {
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel({ ...original, kernelFunc: (args) => untransposed(original.kernelFunc, args) });
   }
+  const identity = tf.getKernel('Identity', 'wasm');
+  if (identity) {
+    tf.unregisterKernel('Identity', 'wasm');
+    tf.registerKernel({ ...identity, kernelFunc: (args) => aliased(identity.kernelFunc, args) });
+  }
   installed = true;
+}
+
+/** The input itself under a new reference (strings, which wasm keeps outside its heap, copied as before). */
+function aliased(kernel: tf.KernelFunc, args: KernelArgs): Info | Info[] {
+  const { x } = args.inputs as { x: Info };
+  if (x.dtype === 'string') return kernel(args);
+  (args.backend as tf.KernelBackend & { incRef(id: object): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
 function untransposed(kernel: tf.KernelFunc, args: KernelArgs): Info | Info[] {
