@@ -28,11 +28,11 @@ describe('ABC: the invisible bar line [|]', () => {
 });
 
 describe('ABC: "!" as a line break (ABC 2.0)', () => {
-  it('reads "!" at line ends as line breaks, keeps !trill! a decoration, and !…! decorations in other tunes', () => {
+  it('reads "!" at line ends as line breaks, keeps !trill! a decoration, and !…! decorations in other tunes (one with a space)', () => {
     const warnings: string[] = [];
     const tunes = read('abc-bang-line-breaks.abc', warnings);
-    expect(tunes.map((t) => t.x)).toEqual([1, 2, 3]);
-    const [old, header, decorated] = tunes.map((t) => t.score);
+    expect(tunes.map((t) => t.x)).toEqual([1, 2, 3, 4]);
+    const [old, header, decorated, spaced] = tunes.map((t) => t.score);
     expect(inEighths(old!)).toEqual([
       'A4@0+1',
       ...['D5', 'F#5', 'A5', 'A5', 'F#5', 'D5'].map((p, i) => `${p}@${1 + i}+1`),
@@ -42,6 +42,7 @@ describe('ABC: "!" as a line break (ABC 2.0)', () => {
     ]);
     expect(inEighths(header!)).toEqual(['G4@0+1', 'A4@1+1', 'B4@2+1', 'C5@3+1', 'D5@4+2', 'D5@6+2']); // I:linebreak !
     expect(notesOf(decorated!)).toEqual([`G4@0+${Q / 2}`, `A4@${Q / 2}+${Q / 2}`, `B4@${Q}+${Q} fermata`, `C5@${2 * Q}+${2 * Q}`]);
+    expect(inEighths(spaced!)).toEqual(['G4@0+1', 'A4@1+1', 'B4@2+1', 'C5@3+1', 'D5@4+4']); // !D.S. al coda! adds no notes
     expect(warnings).toEqual([]);
   });
 });

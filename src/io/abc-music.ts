@@ -74,9 +74,13 @@ export function scanMusicLine(text: string, line: number, options: ScanOptions =
   return new LineScanner(text, line, options).scan();
 }
 
-/** The name of the `!name!` decoration at `i` (a `!`), or undefined when no `!` closes it before a space or bar line. */
+/**
+ * The name of the `!name!` decoration at `i` (a `!`), or undefined when no `!`
+ * closes it within 30 characters, before a bar line, bracket or quote (the
+ * music between two of ABC 2.0's line-break `!`s holds bar lines).
+ */
 function bangDecoration(s: string, i: number): string | undefined {
-  const m = /^!([^\s|!"]+)!/.exec(s.slice(i));
+  const m = /^!([^|!"[\]]{1,30})!/.exec(s.slice(i));
   return m?.[1];
 }
 
