@@ -3,11 +3,11 @@
  * range asks for, and the barlines of repeats and endings at measure bounds.
  *
  * Clef: the one that needs the fewest ledger lines over the part's notes —
- * treble, bass, treble an octave down (a tenor), or alto — with a small
- * charge per note for the less common ones, so alto is chosen only where it
- * fits clearly better (a viola), and a tenor part reads treble-8vb.
+ * treble, bass, or for the middle range treble an octave down (a tenor
+ * voice) or, for a viola, alto — with a small charge per note for the middle
+ * clef, so a part that fits treble or bass keeps it.
  */
-import { STEPS, type Note, type RepeatMarks, type Ticks } from '../score/index.js';
+import { STEPS, type Note, type Part, type RepeatMarks, type Ticks } from '../score/index.js';
 
 export interface Clef {
   sign: 'G' | 'F' | 'C';
@@ -16,12 +16,20 @@ export interface Clef {
 }
 
 /** A clef with the diatonic index (octave × 7 + step) of its staff's bottom line, and its charge per note. */
-const CLEFS: { clef: Clef; bottom: number; charge: number }[] = [
-  { clef: { sign: 'G', line: 2 }, bottom: 4 * 7 + 2, charge: 0 }, // E4
-  { clef: { sign: 'F', line: 4 }, bottom: 2 * 7 + 4, charge: 0 }, // G2
-  { clef: { sign: 'G', line: 2, octaveChange: -1 }, bottom: 3 * 7 + 2, charge: 0.1 }, // E3
-  { clef: { sign: 'C', line: 3 }, bottom: 3 * 7 + 3, charge: 0.5 }, // F3
-];
+interface StaffClef {
+  clef: Clef;
+  bottom: number;
+  charge: number;
+}
+
+const TREBLE: StaffClef = { clef: { sign: 'G', line: 2 }, bottom: 4 * 7 + 2, charge: 0 }; // E4
+const BASS: StaffClef = { clef: { sign: 'F', line: 4 }, bottom: 2 * 7 + 4, charge: 0 }; // G2
+const TREBLE_8VB: StaffClef = { clef: { sign: 'G', line: 2, octaveChange: -1 }, bottom: 3 * 7 + 2, charge: 0.1 }; // E3
+const ALTO: StaffClef = { clef: { sign: 'C', line: 3 }, bottom: 3 * 7 + 3, charge: 0.1 }; // F3
+
+/** General MIDI's viola (program 42, 41 from 0). */
+const GM_VIOLA = 41;
+const isViola = (part: Pick<Part, 'name' | 'program'>): boolean => part.program === GM_VIOLA || /\b(viola|viole|bratsche)\b/i.test(part.name);
 
 const diatonic = (n: Note): number => n.pitch.octave * 7 + STEPS.indexOf(n.pitch.step);
 
@@ -33,13 +41,13 @@ function ledgers(d: number, bottom: number): number {
   return 0;
 }
 
-/** The clef for a part's notes (treble for a part without notes). */
-export function clefFor(notes: readonly Note[]): Clef {
-  let best = CLEFS[0]!;
+/** The clef for a part (treble for a part without notes). */
+export function clefFor(part: Pick<Part, 'name' | 'program' | 'notes'>): Clef {
+  let best = TREBLE;
   let bestCost = Infinity;
-  for (const c of CLEFS) {
+  for (const c of [TREBLE, BASS, isViola(part) ? ALTO : TREBLE_8VB]) {
     let cost = 0;
-    for (const n of notes) cost += ledgers(diatonic(n), c.bottom) + c.charge;
+    for (const n of part.notes) cost += ledgers(diatonic(n), c.bottom) + c.charge;
     if (cost < bestCost) [best, bestCost] = [c, cost];
   }
   return best.clef;

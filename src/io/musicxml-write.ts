@@ -144,8 +144,8 @@ const harmonyXml = (out: XmlOut, c: ParsedChordSymbol, offset: number): void => 
 };
 
 /** The clef the part's range asks for. */
-function clefXml(out: XmlOut, notes: readonly Note[]): void {
-  const clef = clefFor(notes);
+function clefXml(out: XmlOut, part: Part): void {
+  const clef = clefFor(part);
   out.open('clef');
   out.leaf('sign', clef.sign);
   out.leaf('line', clef.line);
@@ -156,7 +156,7 @@ function clefXml(out: XmlOut, notes: readonly Note[]): void {
 /** A <barline> with its repeat sign and ending; the left one opens a repeat, the right one closes it. */
 function barlineXml(out: XmlOut, side: 'left' | 'right', marks: BarlineMarks): void {
   out.open('barline', { location: side });
-  if (marks.repeat) out.leaf('bar-style', side === 'left' ? 'heavy-light' : 'light-heavy');
+  out.leaf('bar-style', !marks.repeat ? 'regular' : side === 'left' ? 'heavy-light' : 'light-heavy');
   if (marks.ending) {
     const number = marks.ending.numbers.join(', ');
     if (marks.ending.type === 'start') out.leaf('ending', `${number}.`, { number, type: 'start' });
@@ -166,10 +166,22 @@ function barlineXml(out: XmlOut, side: 'left' | 'right', marks: BarlineMarks): v
   out.close('barline');
 }
 
-/** [start, end) of every measure: the bars of the score, through its last note. */
+/**
+ * [start, end) of every measure: the bars of the score, through its last
+ * note. A repeat sign or ending inside a bar (after a short bar, as
+ * `A2|d2 … d2:|` writes one) ends the bar there, and bars count on from it.
+ */
 function measureSpans(score: Score): [Ticks, Ticks][] {
   const end = Math.max(score.end, lastNoteEnd(score));
-  const starts = barStarts({ ...score, end });
+  const marks = score.repeats;
+  const anchors = marks ? [...marks.starts, ...marks.ends, ...marks.endings.flatMap((e) => [e.start, e.end])].filter((t) => t > 0 && t < end) : [];
+  const cuts = [...new Set([0, ...anchors])].sort((a, b) => a - b);
+  const starts = cuts.flatMap((from, i) => {
+    const to = cuts[i + 1] ?? end;
+    const inForce = timeSignatureAt(score, from);
+    const timeSignatures = [{ ...inForce, tick: 0 }, ...score.timeSignatures.filter((t) => t.tick > from && t.tick < to).map((t) => ({ ...t, tick: t.tick - from }))];
+    return barStarts({ timeSignatures, pickup: from === 0 ? score.pickup : 0, end: to - from }).map((t) => t + from).filter((t) => t < to);
+  });
   const spans = starts.map((s, i): [Ticks, Ticks] => [s, starts[i + 1] ?? end]).filter(([s, e]) => e > s);
   return spans.length > 0 ? spans : [[0, barLength(timeSignatureAt(score, 0))]];
 }
@@ -363,7 +375,7 @@ class PartWriter {
         if (m === 0) out.leaf('divisions', this.div(TICKS_PER_QUARTER));
         if (startKey) keyXml(out, startKey);
         if (startTime) timeXml(out, startTime);
-        if (m === 0) clefXml(out, part.notes);
+        if (m === 0) clefXml(out, part);
         out.close('attributes');
       }
       const { left, right } = barlines[m]!;

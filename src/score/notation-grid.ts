@@ -7,8 +7,9 @@
  *   candidates (steps per quarter, coarsest first): 1 2 3 4 6 8 12
  *   an onset is explained by a grid when it lies within a quarter of a step
  *   (at most a 64th note) of a grid point; the grid chosen is the coarsest
- *   that explains all but 1 % of the onsets the best candidate explains —
- *   3, 6 and 12 are the triplet grids, chosen only when triplets are played.
+ *   that explains as many onsets as the best candidate, give or take one in
+ *   500 (two 16th notes in a chorale of eighths are not noise) — 3, 6 and 12
+ *   are the triplet grids, chosen only when triplets are played.
  *
  * Then notes that overlap the next onset of their voice by at most one step
  * (legato playing) end where it starts.
@@ -21,8 +22,8 @@ import type { Steps, Ticks } from './units.js';
 /** Steps per quarter a notation grid may have, coarsest first. */
 export const NOTATION_GRIDS: readonly Steps[] = [1, 2, 3, 4, 6, 8, 12];
 
-/** The most onsets (share of those the best grid explains) the chosen grid may leave unexplained. */
-const SLACK = 0.01;
+/** The most onsets (a share of all) the chosen grid may leave unexplained that the best one explains. */
+const SLACK = 0.002;
 
 /** How far from a grid point an onset may lie and still be on it: a quarter of a step, at most a 64th note. */
 const tolerance = (step: Ticks): Ticks => Math.min(step / 4, ticksPerStep(16) / 2);
