@@ -86,3 +86,11 @@ describe('kern: spine paths of the Humdrum reference', () => {
     expect(s.end).toBe(7 * Q);
   });
 });
+
+describe('kern: lines that end in a tab', () => {
+  it('reads past trailing tabs (and spaces), still naming a real extra column', () => {
+    const s = readKern('**kern\t**kern\t\n*M2/4\t*M2/4\t \n2c\t2e\t\n*-\t*-\n')[0]!;
+    expect(s.parts.map((p) => notesOf({ ...s, parts: [p] }))).toEqual([[`C4@0+${2 * Q} v1`], [`E4@0+${2 * Q} v1`]]);
+    expect(() => readKern('**kern\n2c\t2e\n*-\n')).toThrow('line 2: 2 columns where 1 spines are open');
+  });
+});

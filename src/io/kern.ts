@@ -91,7 +91,7 @@ export function readKern(text: string): Score[] {
     if (line.trim() === '') return;
     if (!segment) {
       if (!line.startsWith('**')) throw new MusegenError('BAD_FORMAT', `${where}: music before the "**kern" header line`);
-      segment = new KernSegment(line.split('\t'));
+      segment = new KernSegment(line.replace(/[\t ]+$/, '').split('\t'));
       return;
     }
     segment.line(line, where);
@@ -133,6 +133,7 @@ class KernSegment {
 
   line(line: string, where: string): void {
     const tokens = line.split('\t');
+    while (tokens.length > this.spines.length && tokens[tokens.length - 1]!.trim() === '') tokens.pop(); // trailing tabs
     if (tokens.length !== this.spines.length) {
       throw new MusegenError('BAD_FORMAT', `${where}: ${tokens.length} columns where ${this.spines.length} spines are open`);
     }
