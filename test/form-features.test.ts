@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createPart, createScore, parsePitch, TICKS_PER_QUARTER as Q, type Note } from '../src/score/index.js';
 import { GenerationState, MelodyEncoder, specOf, type EncodedEvents } from '../src/encoding/index.js';
 import { planPiece, parseMeter } from '../src/sampling/index.js';
 import { isMusegenError } from '../src/errors.js';
+import { musegen } from './helpers/cli.js';
+import { FOLK_DEMO } from './helpers/paths.js';
+import { useTempDir } from './helpers/temp.js';
+
+const tmp = useTempDir('form-features');
 
 /** Notes one quarter each (a name, '-' to hold the last note a quarter more, '.' a rest), from `start` quarters. */
 function line(text: string, start = 0): Note[] {
@@ -119,5 +125,19 @@ describe('form features: specs', () => {
     }
     expect(isMusegenError(caught)).toBe(true);
     expect(String((caught as Error).message)).toMatch(/lookback.*event encoding/);
+  });
+});
+
+describe('form features through the program', () => {
+  it('musegen train --features beat,key,bar,remaining,lookback saves a model that samples, with its features in musegen.json', async () => {
+    const t = musegen(['train', FOLK_DEMO, '--features', 'beat,key,bar,remaining,lookback', '--units', '8', '--layers', '1', '--epochs', '1', '--seq-len', '32', '--seed', '1', '-o', 'm', '-q'], { cwd: tmp.path });
+    expect(t.stderr).not.toMatch(/^\s+at /m);
+    expect(t.code).toBe(0);
+    const meta = JSON.parse(readFileSync(tmp.join('m', 'musegen.json'), 'utf8'));
+    expect(meta.encoder.features.map((f: { name: string }) => f.name)).toEqual(['beat', 'key', 'bar', 'remaining', 'lookback']);
+    const s = musegen(['sample', '-m', 'm', '--bars', '3', '--meter', '3/4', '--key', 'D', '--seed', '2', '-o', 'x.mid', '--json'], { cwd: tmp.path });
+    expect(s.stderr).not.toMatch(/^\s+at /m);
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.text).pieces[0].bars).toBe(3);
   });
 });
