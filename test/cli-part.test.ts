@@ -51,6 +51,15 @@ describe('train --part', () => {
   });
 });
 
+describe('options the encoding cannot act on', () => {
+  it('warn in one line each: --part for an encoding of every part, --no-onsets for one without onsets', () => {
+    const r = musegen('train', 'named', '-o', 'm-voices', ...TINY, '--encoding', 'voices', '--part', '2', '--no-onsets');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^musegen: warning: --part chooses the part a melody is read from: the voices encoding reads its own parts, so --part does nothing$/m);
+    expect(r.stderr).toMatch(/^musegen: warning: --no-onsets drops a piano roll's onset channel: the voices encoding has none, so it does nothing$/m);
+  });
+});
+
 describe('sample --prime with --part', () => {
   it('continues the part asked for (by default the melody), and says which', () => {
     const primer = readFileSync(tmp.join('primer.mid'));

@@ -12,7 +12,7 @@
 import { Option, type Command } from 'commander';
 import {
   ENCODING_CHOICES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
-  claimOutput, melodyPartsLine, savedCorpusPaths, standardEvaluation, train, trainOptions,
+  claimOutput, melodyPartsLine, savedCorpusPaths, unheededChoices, standardEvaluation, train, trainOptions,
   type PartChoice, type TrainEvent, type TrainOptionsInput, type TrainResult,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
@@ -186,11 +186,12 @@ export function registerTrainCommand(program: Command): void {
     const trainClaimed = async (): Promise<TrainResult> => {
       const corpusPaths = paths.length > 0 ? paths : opts.resume ? await savedCorpusPaths(opts.output) : [];
       if (corpusPaths.length === 0) throw new MusegenError('BAD_ARGUMENT', 'no music to train on: give files or folders (musegen train corpus/)');
+      const choice = {
+        encoding: opts.encoding, features: given('features') || opts.encoding ? opts.features : kindFeatures(opts.kind, opts.features), stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
+        ...(given('onsets') ? { onsets: opts.onsets } : {}),
+      };
       const input: TrainOptionsInput = {
-        encoder: encoderSpecFor({
-          encoding: opts.encoding, features: given('features') || opts.encoding ? opts.features : kindFeatures(opts.kind, opts.features), stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
-          ...(given('onsets') ? { onsets: opts.onsets } : {}),
-        }, modelKind(opts.kind).encoder),
+        encoder: encoderSpecFor(choice, modelKind(opts.kind).encoder),
         kind: opts.kind,
         model: Object.fromEntries([...new Set(modelKinds().flatMap((k) => k.options.map((o) => o.name)))].filter(given).map((name) => [name, (opts as unknown as Record<string, number>)[name]])),
         seqLen: opts.seqLen, ...(opts.hop !== undefined ? { hop: opts.hop } : {}), epochs: opts.epochs, batch: opts.batch,
@@ -198,6 +199,7 @@ export function registerTrainCommand(program: Command): void {
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       };
       const options = opts.resume ? undefined : checkedOptions(cmd, () => trainOptions(input)); // a resumed run keeps its own
+      if (options && !quiet) for (const line of unheededChoices(choice, options.encoder)) process.stderr.write(`musegen: warning: ${line}\n`);
       const corpus = await loadCorpusWithProgress(corpusPaths, { ...opts, quiet });
       if (options) checkedOptions(cmd, () => melodyPartsLine(options.encoder, corpus.pieces.map((p) => p.score))); // a part no piece has: a usage error
       if (corpus.failures.length > 0 && !quiet) {

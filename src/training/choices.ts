@@ -51,6 +51,18 @@ export function encoderSpecFor(choice: EncoderChoice, base: Readonly<Record<stri
   });
 }
 
+/**
+ * What a choice asks that the encoding chosen cannot act on, one line each:
+ * a part for an encoding that reads every part, no onset channel for one
+ * that has none.
+ */
+export function unheededChoices(choice: EncoderChoice, spec: EncoderSpec): string[] {
+  const lines: string[] = [];
+  if (choice.part !== undefined && spec.encoding !== 'melody') lines.push(`--part chooses the part a melody is read from: the ${spec.encoding} encoding reads its own parts, so --part does nothing`);
+  if (choice.onsets !== undefined && spec.encoding !== 'pianoroll') lines.push(`--no-onsets drops a piano roll's onset channel: the ${spec.encoding} encoding has none, so it does nothing`);
+  return lines;
+}
+
 /** "beat,key" → ['beat', 'key']; "none" or "" → []. Unknown names are refused, listing the known ones. */
 export function parseFeatureList(text: string): string[] {
   const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
