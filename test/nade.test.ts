@@ -10,16 +10,22 @@
  *   exact joint −ln p of its frames 2..T as the training path computes it;
  * - training steps lower the loss; sampling gives rows of 0s and 1s, drawn
  *   key after key (a key's logit depends on the keys drawn before it);
- * - bad input (an event encoder, a row of the wrong width) is refused in one line.
+ * - bad input (an event encoder, a row of the wrong width) is refused in one line;
+ * - through the CLI: `musegen train --kind nade` on the JSB benchmark, then
+ *   `musegen eval --data jsb` reports the library's exact joint figure.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { musegen } from './helpers/cli.js';
+import { corpusPath, haveCorpus } from './helpers/corpora.js';
+import { useTempDir } from './helpers/temp.js';
 import {
   MelodyEncoder, MusegenError, NadeGenerator, NadeModel, NadeRows, PianoRollEncoder, TICKS_PER_QUARTER as Q, createPart, createRng, createScore,
-  createStepContext, drawRow, encodeModelFolder, evaluateLikelihood, initBackend, loadGenerator, modelKind, nadeConditionals, parsePitch, rowNll, samplePieces,
+  createStepContext, drawRow, encodeModelFolder, evaluateLikelihood, folderSource, initBackend, loadCorpus, loadGenerator, modelKind, nadeConditionals, parsePitch, rowNll, samplePieces,
   type ModelSource, type NadeModelConfig, type RowChain,
 } from '../src/index.js';
 
+const tmp = useTempDir('nade');
 const σ = (x: number): number => 1 / (1 + Math.exp(-x));
 const ln = Math.log;
 
@@ -224,5 +230,25 @@ describe('the LSTM-NADE generator', () => {
     expect((hyper.nade as NadeModelConfig).lstm.outputSize).toBe(12 + 3);
     expect(modelKind('nade').describe(hyper)).toBe('LSTM-NADE 2×4, 3 hidden');
     gen.dispose();
+  });
+});
+
+const JSB = corpusPath('jsb-chorales', 'jsb-chorales-quarter.json');
+
+describe('through the CLI', () => {
+  it.skipIf(!haveCorpus('the NADE on the JSB benchmark', JSB))('trains on JSB and `musegen eval` scores its test split with the exact joint likelihood', async () => {
+    const t = musegen(['train', JSB, '--kind', 'nade', '--steps-per-quarter', '1', '--units', '16', '--hidden', '8', '--epochs', '1', '--seq-len', '32', '--batch', '16', '--seed', '1', '-o', 'jsb-nade', '-q'], { cwd: tmp.path });
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    const r = musegen(['eval', '-m', 'jsb-nade', '--data', 'jsb', '--json', '-q'], { cwd: tmp.path });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.text);
+    expect(out).toMatchObject({ kind: 'nade', output: 'roll', split: 'test', pieces: 77, positions: 4725 - 77, frameWidth: 88 });
+    expect(out.comparable).toMatch(/Bai et al. 2018's convention .* RNN-NADE 5.56/);
+    const corpus = await loadCorpus([JSB], { cacheDir: tmp.join('cache') });
+    const { generator } = await loadGenerator(folderSource(tmp.join('jsb-nade')));
+    const report = evaluateLikelihood(generator.leftToRight!, generator.encoder, corpus.pieces.filter((p) => p.split === 'test').map((p) => p.score));
+    expect(out.nll).toBeCloseTo(report.nll, 6);
+    expect(out.nll).toBeLessThan(88 * Math.LN2); // below a coin per key, after one epoch
   });
 });
