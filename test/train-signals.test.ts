@@ -65,9 +65,11 @@ describe('the lock on -o', () => {
   it('a lock file naming a process that is gone is taken over', async () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
     await writeFile(tmp.join('.m-stale.lock'), `${dead}\n`);
+    await writeFile(tmp.join(`.m-stale.lock.${dead}`), `${dead}\n`); // what a run killed while making its lock leaves
     const r = musegen('train', DEMO, '-o', 'm-stale', '--units', '8', '--epochs', '1', '-q');
     expect(r.code, r.stderr).toBe(0);
     expectWholeModel(tmp.join('m-stale'));
+    expect((await readdir(tmp.path)).filter((f) => f.startsWith('.m-stale.lock'))).toEqual([]);
   });
 });
 

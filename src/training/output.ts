@@ -14,7 +14,7 @@
  *   const output = await claimOutput('my-model', { resume: false, force: false });
  *   try { … train … } finally { await output.release(); }
  */
-import { link, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { link, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkReplaceable, makeFolders, processAlive, recoverModelFolder } from '../engine/node.js';
@@ -95,6 +95,11 @@ async function lock(dir: string): Promise<string> {
     throw e instanceof MusegenError ? e : cannot(e);
   });
   if (holder !== null) throw new MusegenError('UNWRITABLE', `another musegen train (process ${holder}) is writing this model; wait for it or stop it`, dir);
+  // a run killed while making its lock leaves `<lock>.<pid>`: only that pid ever writes it, so a dead one's is safe to remove
+  for (const name of await readdir(dirname(path)).catch(() => [] as string[])) {
+    const pid = name.startsWith(`${basename(path)}.`) ? Number(name.slice(basename(path).length + 1)) : NaN;
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await rm(join(dirname(path), name), { force: true });
+  }
   return path;
 }
 
