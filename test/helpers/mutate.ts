@@ -74,7 +74,7 @@ export function mutateMidi(src: Uint8Array, rnd: () => number): Uint8Array {
     chunks.push(src.subarray(at, end));
     at = end;
   }
-  const tracks = chunks.map((c, i) => i).filter((i) => i > 0);
+  const tracks = chunks.map((_, i) => i).filter((i) => i > 0);
   if (tracks.length === 0) return mutateBytes(src, rnd);
   const i = tracks[Math.floor(rnd() * tracks.length)]!;
   const body = mutateBytes(chunks[i]!.subarray(8), rnd);
