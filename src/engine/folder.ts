@@ -120,10 +120,10 @@ export async function recoverModelFolder(dir: string): Promise<string | undefine
  * Create folder `path` and any missing above it. Not Node's `mkdir
  * { recursive }`, which loops for ever where a folder cannot be made in an
  * existing parent (anywhere under /proc): each missing folder is made on its
- * own, from the top, and the first that cannot be made fails (io's files.ts
+ * own, from the top, and the first that cannot be made fails (io's makeFolders
  * does the same for files: engine may not import io).
  */
-export async function makeFolders(path: string): Promise<void> {
+export async function ensureFolders(path: string): Promise<void> {
   const missing: string[] = [];
   for (let p = resolve(path); ; p = dirname(p)) {
     if (await stat(p).then(() => true, () => false)) break;

@@ -17,7 +17,7 @@
 import { link, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkReplaceable, makeFolders, processAlive, recoverModelFolder } from '../engine/node.js';
+import { checkReplaceable, ensureFolders, processAlive, recoverModelFolder } from '../engine/node.js';
 import { MusegenError, systemErrorReason } from '../errors.js';
 import { META_FILE } from '../engine/index.js';
 
@@ -88,7 +88,7 @@ async function takeLock(path: string): Promise<number | null> {
 async function lock(dir: string): Promise<string> {
   const path = join(dirname(dir), `.${basename(dir)}.lock`);
   const cannot = (e: unknown): MusegenError => new MusegenError('UNWRITABLE', `cannot write the model here (${systemErrorReason(e)})`, dir, { cause: e });
-  await makeFolders(dirname(dir)).catch((e: unknown) => {
+  await ensureFolders(dirname(dir)).catch((e: unknown) => {
     throw cannot(e);
   });
   const holder = await takeLock(path).catch((e: unknown) => {
