@@ -78,7 +78,7 @@ describe('conv2d', () => {
     });
   });
 
-  // With the native addon built, wasm convolves by columns · kernel on its matMul; without, by XNNPACK: both, where both exist.
+  // With the native addon built, wasm convolves natively (native/conv.cc); without, by XNNPACK: both, where both exist.
   it.each(CASES.map((c) => [label(c), c] as const))('on wasm: values and gradients (x, kernel, bias) match the cpu backend\'s tf.conv2d, %s', (_, c) => {
     expect(tf.getBackend()).toBe('wasm');
     const installed = kernels();

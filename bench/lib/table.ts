@@ -36,11 +36,15 @@ function stored(text: string): Stored {
 }
 
 function render({ rows, commands }: Stored, machine: string): string {
+  const loads = rows.map((r) => r.load ?? 0);
+  const loaded = Math.max(...loads) > 2
+    ? ` **The machine was loaded** while these rows were measured (load average ${Math.min(...loads)}–${Math.max(...loads)} on ${cpus().length} cores: other work ran beside both sides), so absolute times are slower than on a quiet machine and ratios noisier.`
+    : '';
   const lines = [
     START,
     '## At a glance: musegen against PyTorch',
     '',
-    `${machine} Each PyTorch figure comes from \`../shared/bench/torch_reference.py\` run in the same command as musegen's, at the setting named: its best here (1 intra-op thread, OpenBLAS on every core) against musegen on every core, or one core against one core. Training steps run in 3 rounds, each PyTorch then musegen, 5 steps a side (musegen's after 2 warm-up steps): times are medians of all 15, ratios (musegen ÷ PyTorch; below 1: musegen is faster) the median of the 3 rounds' own ratios, so that load coming and going falls on both sides. The last column gives each row's load average: above 2 on a 2-core machine, other work shared it while both sides ran, and figures are slower and noisier. Commands: ${commands.map((c) => `\`${c}\``).join(', ')}; PyTorch's, run by them: \`/usr/bin/python3 ../shared/bench/torch_reference.py <lstm|vae|conv|sample> --repeat 5 [shape]\` (best) and the same with \`--threads 1 --blas-threads 1\` (one core).`,
+    `${machine}${loaded} Each PyTorch figure comes from \`../shared/bench/torch_reference.py\` run in the same command as musegen's, at the setting named: its best here (1 intra-op thread, OpenBLAS on every core) against musegen on every core, or one core against one core. Training steps run in 3 rounds, each PyTorch then musegen, 5 steps a side (musegen's after 2 warm-up steps): times are medians of all 15, ratios (musegen ÷ PyTorch; below 1: musegen is faster) the median of the 3 rounds' own ratios, so that load coming and going falls on both sides. The last column gives each row's load average: above 2 on a 2-core machine, other work shared it while both sides ran, and figures are slower and noisier. Commands: ${commands.map((c) => `\`${c}\``).join(', ')}; PyTorch's, run by them: \`/usr/bin/python3 ../shared/bench/torch_reference.py <lstm|vae|conv|sample> --repeat 5 [shape]\` (best) and the same with \`--threads 1 --blas-threads 1\` (one core).`,
     '',
     '| benchmark | musegen | musegen time | PyTorch | PyTorch time | ratio | target | measured (UTC, load average) |',
     '|---|---|---|---|---|---|---|---|',

@@ -39,11 +39,12 @@ export function installKernelFixes(): void {
   installed = true;
 }
 
-/** The input itself under a new reference (strings, which wasm keeps outside its heap, copied as before). */
+/** The input itself under a new reference (strings, which wasm keeps outside its heap, copied as before; so too if the backend lost incRef). */
 function aliased(kernel: tf.KernelFunc, args: KernelArgs): Info | Info[] {
   const { x } = args.inputs as { x: Info };
-  if (x.dtype === 'string') return kernel(args);
-  (args.backend as tf.KernelBackend & { incRef(id: object): void }).incRef(x.dataId);
+  const backend = args.backend as Partial<{ incRef(id: object): void }>;
+  if (x.dtype === 'string' || typeof backend.incRef !== 'function') return kernel(args);
+  backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
