@@ -170,6 +170,19 @@ describe('musegen convert: formats, repeats, parts', () => {
     expect(sounding(played)).toEqual(sounding(tunes(true)[0]!));
   });
 
+  it('keeps kern repeat barlines (=:|! =!|:): written in MusicXML, played out in MIDI', () => {
+    const text = ['**kern', '*M2/4', '4c', '=1', '4d', '4e', '=:|!', '4f', '4g', '=!|:', '2a', '=:|!', '2b', '==', '*-'].join('\n');
+    writeFileSync(tmp.join('rep.krn'), `${text}\n`);
+    const [written] = readKern(text);
+    expect(written!.repeats).toEqual({ starts: [5 * 480], ends: [3 * 480, 7 * 480], endings: [] });
+    expect(musegen(['convert', 'rep.krn', '-o', 'rep.musicxml'], { cwd: tmp.path }).code).toBe(0);
+    const xml = readFileSync(tmp.join('rep.musicxml'), 'utf8');
+    expect([count(xml, /<repeat direction="forward"\/>/g), count(xml, /<repeat direction="backward"\/>/g)]).toEqual([1, 2]);
+    expect(musegen(['convert', 'rep.krn', '-o', 'rep.mid'], { cwd: tmp.path }).code).toBe(0);
+    // c d e (c d e) f g a (a) b: the first :| goes back to the start, the second to its |:
+    expect(readMidi(readFileSync(tmp.join('rep.mid'))).parts[0]!.notes.map((n) => midiOf(n.pitch))).toEqual([60, 62, 64, 60, 62, 64, 65, 67, 69, 69, 71]);
+  });
+
   it('reads every input format and writes .musicxml, .xml, .mxl and .mid; -o - writes to stdout', () => {
     const tune = tunes()[2]!;
     writeFileSync(tmp.join('in.abc'), readFileSync(TUNES));

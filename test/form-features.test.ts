@@ -30,7 +30,7 @@ const TUNE = createScore({
   end: 17 * Q,
   parts: [createPart({ name: 'Tune', notes: line('G4 C4 D4 E4 F4 C4 D4 E4 F4 G4 - . . C4 - - -') })],
 });
-const enc = new MelodyEncoder({ stepsPerQuarter: 1, lowest: 60, highest: 72, features: ['bar', 'remaining', 'lookback'] });
+const enc = new MelodyEncoder({ stepsPerQuarter: 1, lowest: 60, highest: 72, features: ['bar', 'remaining', { name: 'lookback', bars: [1, 2] }] });
 const CLASSES = enc.vocabulary.size; // rest, hold, C4 … C5
 const tok = (name: string): number => enc.vocabulary.tokenOf(parsePitch(name))!;
 
@@ -88,8 +88,9 @@ describe('form features: training and sampling see the same rows', () => {
     }
   });
 
-  it('a planned piece of 6 bars of 3/4 gets the rows of a real 6-bar tune in 3/4', () => {
+  it('a planned piece of 6 bars of 3/4 gets the rows of a real 6-bar tune in 3/4 (lookback 1, 2, 4, 8 bars)', () => {
     const beat = new MelodyEncoder({ stepsPerQuarter: 2, lowest: 60, highest: 72, features: ['beat', 'bar', 'remaining', 'lookback'] });
+    expect(beat.spec.features.at(-1)).toEqual({ name: 'lookback', bars: [1, 2, 4, 8] });
     const notes = line('C4 E4 G4 C4 E4 G4 D4 - F4 E4 G4 C5 C4 E4 G4 C4 - -');
     const real = beat.encode(createScore({ timeSignatures: [{ tick: 0, numerator: 3, denominator: 4 }], end: 18 * Q, parts: [createPart({ notes })] })) as EncodedEvents;
     const plan = planPiece(beat, { bars: 6, meter: parseMeter('3/4') });
@@ -111,9 +112,32 @@ describe('form features: training and sampling see the same rows', () => {
   });
 });
 
+describe('lookback four bars back', () => {
+  // 2/4 at one step per quarter, 2 steps a bar: bars C D | E F | G A | B C5 | C D — bar 5 restates bar 1
+  const four = new MelodyEncoder({ stepsPerQuarter: 1, lowest: 60, highest: 72, features: [{ name: 'lookback', bars: [4] }] });
+  const e = four.encode(createScore({
+    timeSignatures: [{ tick: 0, numerator: 2, denominator: 4 }], end: 10 * Q, parts: [createPart({ notes: line('C4 D4 E4 F4 G4 A4 B4 C5 C4 D4') })],
+  })) as EncodedEvents;
+  const c = (s: number): number[] => Array.from(e.features.subarray(s * e.featureWidth, (s + 1) * e.featureWidth));
+  it('sees the token four bars back, and flags a step that repeated it', () => {
+    expect(e.featureWidth).toBe(four.vocabulary.size + 1);
+    expect(c(7).indexOf(1)).toBe(-1); // bar 4: nothing four bars before
+    expect(c(8).indexOf(1)).toBe(four.vocabulary.tokenOf(parsePitch('C4')));
+    expect(c(8).at(-1)).toBe(0); // C5 at 7 ≠ nothing
+    expect(c(9).slice(0, -1).indexOf(1)).toBe(four.vocabulary.tokenOf(parsePitch('D4')));
+    expect(c(9).at(-1)).toBe(1); // C4 at 8 repeats C4 at 0
+  });
+});
+
 describe('form features: specs', () => {
   it('are named features of any event encoding', () => {
     expect(specOf('voices', { features: ['bar', 'remaining', 'lookback'] }).features.map((f) => f.name)).toEqual(['bar', 'remaining', 'lookback']);
+  });
+
+  it('lookback distances are whole bars, each once', () => {
+    for (const bars of [[], [0], [1, 1], 'four']) {
+      expect(() => specOf('melody', { features: [{ name: 'lookback', bars }] })).toThrow(/lookback\.bars/);
+    }
   });
 
   it('lookback on a piano roll is refused in one line', () => {

@@ -21,25 +21,26 @@ const count = (xml: string, re: RegExp): number => xml.match(re)?.length ?? 0;
 const played = (s: Score): string[] => s.parts.flatMap((p) => p.notes.map((n) => `${midiOf(n.pitch)}@${n.onset}+${n.duration}`));
 
 describe('repeat barlines and endings', () => {
-  it('puts each mark on the measure bound at its tick; a mark inside a bar cuts the bar there', () => {
-    // 2/4: a pickup of a quarter, |: two bars, a first ending of a short bar (a quarter) :|, a second ending of a bar, a last short bar
-    const notes = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => note(60 + i, i * Q, Q));
+  it('puts each mark on the measure bound at its tick; a mark inside a bar splits it, and bars go on as the meter counts', () => {
+    // 2/4 with a quarter upbeat: |: two bars, a first ending of a bar, a second ending of a bar whose :| falls
+    // after its first beat (the second beat is the next section's upbeat, as in a chorale), a last bar
+    const notes = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => note(60 + i, i * Q, Q));
     const s = createScore({
       parts: [part('Melody', notes)],
       timeSignatures: [{ tick: 0, numerator: 2, denominator: 4 }],
       pickup: Q,
-      repeats: { starts: [Q], ends: [6 * Q], endings: [{ start: 5 * Q, end: 6 * Q, numbers: [1] }, { start: 6 * Q, end: 8 * Q, numbers: [2], open: true }] },
+      repeats: { starts: [Q], ends: [5 * Q, 8 * Q], endings: [{ start: 5 * Q, end: 7 * Q, numbers: [2], open: true }, { start: 3 * Q, end: 5 * Q, numbers: [1] }] },
     });
     const xml = writeMusicXml(s);
     const measures = [...xml.matchAll(/<measure number="(\d+)"[^>]*>([\s\S]*?)<\/measure>/g)].map((m) => [Number(m[1]), m[2]!] as const);
-    expect(measures.map(([n]) => n)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(measures.map(([, body]) => count(body, /<note>/g))).toEqual([1, 2, 2, 1, 2, 1]);
+    expect(measures.map(([, body]) => count(body, /<note>/g))).toEqual([1, 2, 2, 2, 1, 1, 1]); // the bar [7, 9) split at 8
     expect(measures[1]![1]).toMatch(/<barline location="left">\s*<bar-style>heavy-light<\/bar-style>\s*<repeat direction="forward"\/>/);
-    expect(measures[3]![1]).toMatch(/<barline location="left">\s*<bar-style>regular<\/bar-style>\s*<ending number="1" type="start">1\.<\/ending>/);
-    expect(measures[3]![1]).toMatch(/<barline location="right">\s*<bar-style>light-heavy<\/bar-style>\s*<ending number="1" type="stop"\/>\s*<repeat direction="backward"\/>/);
-    expect(measures[4]![1]).toMatch(/<ending number="2" type="start">2\.<\/ending>[\s\S]*<ending number="2" type="discontinue"\/>/);
-    expect(count(xml, /<barline/g)).toBe(5);
-    expect(readMusicXml(xml).repeats).toEqual(s.repeats);
+    expect(measures[2]![1]).toMatch(/<barline location="left">\s*<bar-style>regular<\/bar-style>\s*<ending number="1" type="start">1\.<\/ending>/);
+    expect(measures[2]![1]).toMatch(/<barline location="right">\s*<bar-style>light-heavy<\/bar-style>\s*<ending number="1" type="stop"\/>\s*<repeat direction="backward"\/>/);
+    expect(measures[3]![1]).toMatch(/<ending number="2" type="start">2\.<\/ending>[\s\S]*<ending number="2" type="discontinue"\/>/);
+    expect(measures[4]![1]).toMatch(/<barline location="right">\s*<bar-style>light-heavy<\/bar-style>\s*<repeat direction="backward"\/>/);
+    expect(count(xml, /<barline/g)).toBe(6);
+    expect(readMusicXml(xml).repeats).toEqual(s.repeats && { ...s.repeats, endings: [...s.repeats.endings].reverse() });
     expect(played(readMusicXml(xml))).toEqual(played(s));
   });
 

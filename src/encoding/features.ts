@@ -73,7 +73,7 @@ export function featureWidth(f: FeatureSpec, tracks: number, classes = 0): numbe
     case 'melody': return 13;
     case 'bar': return BAR_FEATURE_WIDTH;
     case 'remaining': return REMAINING_FEATURE_WIDTH;
-    case 'lookback': return lookbackWidth(tracks, classes);
+    case 'lookback': return lookbackWidth(tracks, classes, f.bars.length);
   }
 }
 
@@ -194,7 +194,7 @@ function fill(f: FeatureSpec, out: Float32Array, at: number, pc: PreparedContext
       return;
     case 'lookback': {
       const { timeSignature } = pc.barAt(step);
-      fillLookback(out, at, step, barLength(timeSignature) / pc.q, music.tracks, music.classes, music.tokensAt);
+      fillLookback(out, at, step, barLength(timeSignature) / pc.q, f.bars, music.tracks, music.classes, music.tokensAt);
       return;
     }
   }

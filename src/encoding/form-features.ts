@@ -8,10 +8,13 @@
  *                                           the first full bar is 0), then 1 in a pickup bar (bits all 0)
  *   remaining  8                            bars after this one to the end of the piece, one-hot 0..7
  *                                           (7: seven or more); zeros when the context has no `end`
- *   lookback   tracks × (2 · classes + 2)   per track: the token one bar back, one-hot over the
- *                                           vocabulary's classes, the token two bars back, then whether the
- *                                           previous step's token repeats the one a bar / two bars before
- *                                           it; zeros before the piece's start (event encodings only)
+ *   lookback   tracks × k · (classes + 1)   per track, for each of its k distances in bars (`bars`, default
+ *                                           1, 2, 4, 8: Magenta's 1 and 2, and 4 and 8 that reach a
+ *                                           phrase's restatement):
+ *                                           the token that many bars back, one-hot over the vocabulary's
+ *                                           classes; then per distance whether the previous step's token
+ *                                           repeats the one that many bars before it; zeros before the
+ *                                           piece's start (event encodings only)
  *
  * `bar` and `remaining` come from the context (its meter, pickup and `end`),
  * known in advance when generating. `lookback` reads tokens of earlier steps
@@ -29,9 +32,12 @@ export const REMAINING_FEATURE_WIDTH = 8;
 /** The tokens of each track at an earlier step (undefined when not known). */
 export type TokensAt = (step: Steps) => ArrayLike<number> | undefined;
 
-/** Columns of `lookback` for `tracks` token streams over `classes` tokens. */
-export function lookbackWidth(tracks: number, classes: number): number {
-  return tracks * (2 * classes + 2);
+/** The distances of `lookback` when none are given: Magenta's one and two bars, and four and eight for a phrase's return. */
+export const DEFAULT_LOOKBACK_BARS: readonly number[] = [1, 2, 4, 8];
+
+/** Columns of `lookback` at `distances` bars for `tracks` token streams over `classes` tokens. */
+export function lookbackWidth(tracks: number, classes: number, distances: number): number {
+  return tracks * distances * (classes + 1);
 }
 
 /** `bar`: `bar` is the bar's index counting a pickup bar as 0 (`pickup` true when the piece has one). */
@@ -50,18 +56,21 @@ export function fillRemaining(out: Float32Array, at: number, bar: number, lastBa
   out[at + Math.min(Math.max(lastBar - bar, 0), REMAINING_FEATURE_WIDTH - 1)] = 1;
 }
 
-/** `lookback` at `step`, whose bar is `barSteps` long, for `tracks` streams over `classes` tokens. */
-export function fillLookback(out: Float32Array, at: number, step: Steps, barSteps: Steps, tracks: number, classes: number, tokensAt: TokensAt | undefined): void {
+/** `lookback` at `step`, whose bar is `barSteps` long, `bars` back, for `tracks` streams over `classes` tokens. */
+export function fillLookback(
+  out: Float32Array, at: number, step: Steps, barSteps: Steps, bars: readonly number[], tracks: number, classes: number, tokensAt: TokensAt | undefined,
+): void {
   if (!tokensAt || barSteps < 1) return;
-  const per = 2 * classes + 2;
+  const k = bars.length;
+  const per = k * (classes + 1);
   const token = (s: Steps, track: number): number | undefined => (s >= 0 ? tokensAt(s)?.[track] : undefined);
   for (let t = 0; t < tracks; t++) {
     const base = at + t * per;
-    for (let back = 1; back <= 2; back++) {
+    bars.forEach((back, i) => {
       const then = token(step - back * barSteps, t);
-      if (then !== undefined && then >= 0 && then < classes) out[base + (back - 1) * classes + then] = 1;
+      if (then !== undefined && then >= 0 && then < classes) out[base + i * classes + then] = 1;
       const previous = token(step - 1, t);
-      if (previous !== undefined && previous === token(step - 1 - back * barSteps, t)) out[base + 2 * classes + back - 1] = 1;
-    }
+      if (previous !== undefined && previous === token(step - 1 - back * barSteps, t)) out[base + k * classes + i] = 1;
+    });
   }
 }

@@ -5,6 +5,7 @@
  */
 import { MusegenError, shownValue } from '../errors.js';
 import { pitchName, spellMidi, ticksPerStep, type Fifths, type Midi, type Steps } from '../score/index.js';
+import { DEFAULT_LOOKBACK_BARS } from './form-features.js';
 
 /**
  * Which part of a score a melody is read from: an index, a part's name
@@ -24,7 +25,7 @@ export type FeatureSpec =
   | { name: 'melody'; part: PartChoice }
   | { name: 'bar' }
   | { name: 'remaining' }
-  | { name: 'lookback' };
+  | { name: 'lookback'; bars: number[] };
 
 export type FeatureName = FeatureSpec['name'];
 export const FEATURE_NAMES: readonly FeatureName[] = ['beat', 'fermata', 'spelling', 'key', 'chord', 'melody', 'bar', 'remaining', 'lookback'];
@@ -146,6 +147,14 @@ function feature(input: unknown, stepsPerQuarter: Steps): FeatureSpec {
       const lowestFifths = integer(obj.lowestFifths ?? -7, 'key.lowestFifths', -35, 35);
       const highestFifths = integer(obj.highestFifths ?? 10, 'key.highestFifths', lowestFifths, 35);
       return { name: 'key', lowestFifths, highestFifths };
+    }
+    case 'lookback': {
+      checkKeys(obj, ['name', 'bars'], 'feature "lookback"');
+      const bars = obj.bars ?? DEFAULT_LOOKBACK_BARS;
+      if (!Array.isArray(bars) || bars.length === 0) throw bad(`lookback.bars must be a non-empty list of distances in bars, e.g. [1, 2, 4, 8]`);
+      const distances = bars.map((b, i) => integer(b, `lookback.bars[${i}]`, 1, 64));
+      if (new Set(distances).size !== distances.length) throw bad(`lookback.bars lists a distance twice: ${distances.join(', ')}`);
+      return { name: 'lookback', bars: distances };
     }
     case 'melody':
       checkKeys(obj, ['name', 'part'], 'feature "melody"');

@@ -42,6 +42,7 @@ import {
   keySignatureFifths,
   midiOf,
   modeFromName,
+  repeatMarks,
   sortNotes,
   type KeySignatureEvent,
   type Note,
@@ -113,6 +114,8 @@ class KernSegment {
   private readonly parts: PartDraft[] = [];
   private time = 0;
   private firstBar: number | undefined;
+  /** Barlines with repeat signs (=:|! backward, =!|: forward), kept as written. */
+  private readonly repeatSigns = { starts: [] as number[], ends: [] as number[] };
   private readonly tempos: TempoEvent[] = [];
   private readonly meters: TimeSignatureEvent[] = [];
   private readonly keys: (KeySignatureEvent & { fromSignature: boolean })[] = [];
@@ -143,6 +146,9 @@ class KernSegment {
       else tokens.forEach((t, i) => this.interpret(t, this.spines[i]!));
     } else if (line.startsWith('=')) {
       if (this.firstBar === undefined && this.time > 0) this.firstBar = this.time;
+      const bar = tokens.find((t) => t.startsWith('=')) ?? '';
+      if (bar.includes(':|')) this.repeatSigns.ends.push(Math.round(this.time));
+      if (bar.includes('|:')) this.repeatSigns.starts.push(Math.round(this.time));
     } else {
       this.data(tokens, where);
     }
@@ -265,6 +271,7 @@ class KernSegment {
     const firstBar = Math.round(this.firstBar ?? 0);
     const meters = eventMap(this.meters, DEFAULT_METER);
     const pickup = firstBar > 0 && firstBar < barLength(meters[0]!) && firstBar < end ? firstBar : 0;
+    const repeats = repeatMarks(this.repeatSigns.starts, this.repeatSigns.ends, []);
     return createScore({
       parts: this.parts.map((p, i) =>
         createPart({
@@ -279,6 +286,7 @@ class KernSegment {
       keySignatures: eventMap(this.keys.map(({ tick, fifths, mode }) => ({ tick, fifths, mode }))),
       pickup,
       end,
+      ...(repeats ? { repeats } : {}),
     });
   }
 }

@@ -168,20 +168,15 @@ function barlineXml(out: XmlOut, side: 'left' | 'right', marks: BarlineMarks): v
 
 /**
  * [start, end) of every measure: the bars of the score, through its last
- * note. A repeat sign or ending inside a bar (after a short bar, as
- * `A2|d2 … d2:|` writes one) ends the bar there, and bars count on from it.
+ * note. A repeat sign or ending inside a bar splits the bar there (as a
+ * chorale's repeat sign falls before the next line's upbeat); the bars go on
+ * as the meter counts them.
  */
 function measureSpans(score: Score): [Ticks, Ticks][] {
   const end = Math.max(score.end, lastNoteEnd(score));
   const marks = score.repeats;
-  const anchors = marks ? [...marks.starts, ...marks.ends, ...marks.endings.flatMap((e) => [e.start, e.end])].filter((t) => t > 0 && t < end) : [];
-  const cuts = [...new Set([0, ...anchors])].sort((a, b) => a - b);
-  const starts = cuts.flatMap((from, i) => {
-    const to = cuts[i + 1] ?? end;
-    const inForce = timeSignatureAt(score, from);
-    const timeSignatures = [{ ...inForce, tick: 0 }, ...score.timeSignatures.filter((t) => t.tick > from && t.tick < to).map((t) => ({ ...t, tick: t.tick - from }))];
-    return barStarts({ timeSignatures, pickup: from === 0 ? score.pickup : 0, end: to - from }).map((t) => t + from).filter((t) => t < to);
-  });
+  const splits = marks ? [...marks.starts, ...marks.ends, ...marks.endings.flatMap((e) => [e.start, e.end])] : [];
+  const starts = [...new Set([...barStarts({ ...score, end }), ...splits.filter((t) => t > 0 && t < end)])].sort((x, y) => x - y);
   const spans = starts.map((s, i): [Ticks, Ticks] => [s, starts[i + 1] ?? end]).filter(([s, e]) => e > s);
   return spans.length > 0 ? spans : [[0, barLength(timeSignatureAt(score, 0))]];
 }
