@@ -134,28 +134,35 @@ function lstmKernel(native: Addon): LstmKernel<NativeLstmTrace> {
  * and runs its AVX2 kernels there; its SkylakeX kernels run 2–3× faster on
  * them (sgemm at the conv bench's shapes, measured here on a Zen 5). Asked
  * for through OPENBLAS_CORETYPE, which OpenBLAS reads when it loads: so only
- * before the addon loads, and never over the user's own choice.
+ * while the addon loads (`load` runs then; the variable is removed after, so
+ * that programs this process starts are not touched), and never over the
+ * user's own choice.
  */
-function chooseBlasCore(): void {
-  if (process.env.OPENBLAS_CORETYPE || process.platform !== 'linux' || process.arch !== 'x64') return;
+function withBlasCore<T>(load: () => T): T {
+  if (process.env.OPENBLAS_CORETYPE || process.platform !== 'linux' || process.arch !== 'x64') return load();
   let cpu = '';
   try {
     cpu = readFileSync('/proc/cpuinfo', 'utf8');
   } catch {
-    return;
+    return load();
   }
   const flags = new Set(/^flags\s*:(.*)$/m.exec(cpu)?.[1]?.trim().split(/\s+/) ?? []);
   const avx512 = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) => flags.has(f));
-  if (avx512 && /^vendor_id\s*:\s*AuthenticAMD$/m.test(cpu)) process.env.OPENBLAS_CORETYPE = 'SkylakeX';
+  if (!avx512 || !/^vendor_id\s*:\s*AuthenticAMD$/m.test(cpu)) return load();
+  process.env.OPENBLAS_CORETYPE = 'SkylakeX';
+  try {
+    return load();
+  } finally {
+    delete process.env.OPENBLAS_CORETYPE;
+  }
 }
 
 function loadAddon(): Addon {
   const root = packageRoot();
   if (!root) throw new Error('the musegen package root was not found');
   const path = join(root, ADDON_PATH);
-  chooseBlasCore();
   try {
-    return createRequire(import.meta.url)(path) as Addon;
+    return withBlasCore(() => createRequire(import.meta.url)(path) as Addon);
   } catch (e) {
     const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND';
     throw new Error(missing ? `not built: ${path} is absent (npm run build:native needs a C++ compiler and libopenblas-dev)` : `${path} does not load: ${errorMessage(e)}`);
