@@ -32,7 +32,7 @@ const sources = readdirSync(here).filter((f) => f.endsWith('.cc')).map((f) => jo
 mkdirSync(dirname(out), { recursive: true });
 const partial = `${out}.${process.pid}.partial`; // builds running side by side never share it
 const args = [
-  '-std=c++17', '-O3', '-march=native', '-ffast-math', '-fPIC', '-shared', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=musegen_native',
+  '-std=c++17', '-O3', '-march=native', '-ffast-math', '-fPIC', '-shared', '-pthread', '-fvisibility=hidden', '-DNODE_GYP_MODULE_NAME=musegen_native',
   `-I${includes[0]}`, ...blas.map((d) => `-I${d}`), ...sources, '-o', partial, '-lopenblas',
   ...(process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : []),
 ];
