@@ -17,7 +17,7 @@ export function cacheOptions(command: Command): Command {
     .option('--cache-dir <dir>', 'cache folder (default: $MUSEGEN_CACHE_DIR, $XDG_CACHE_HOME/musegen or ~/.cache/musegen)');
 }
 
-/** Load the paths, drawing progress on stderr unless quiet, and noting on stderr each bad cache entry read again. */
+/** Load the paths, drawing progress on stderr unless quiet, noting on stderr each bad cache entry read again, and warning when the cache cannot be written. */
 export async function loadCorpusWithProgress(paths: string[], opts: CorpusLoadOptions): Promise<Corpus> {
   let progress: Progress | undefined;
   const corpus = await loadCorpus(paths, {
@@ -31,5 +31,6 @@ export async function loadCorpusWithProgress(paths: string[], opts: CorpusLoadOp
     },
   }).finally(() => progress?.finish());
   if (!opts.quiet) for (const note of corpus.cache.notes) process.stderr.write(`musegen: note: ${note}\n`);
+  if (!opts.quiet && corpus.cache.error) process.stderr.write(`musegen: warning: ${corpus.cache.error}\n`); // the cache could not be written: loading goes on without it
   return corpus;
 }

@@ -25,6 +25,13 @@ describe('a folder that cannot be made', () => {
     expect(r.stderr).toBe('musegen: warning: cannot write the cache in /proc/musegen-cache (no such file or folder)\n');
   });
 
+  it('as the cache folder of a training run: it trains, with the same one warning', () => {
+    const r = musegen('train', TUNES, '-o', 'model', '--units', '8', '--epochs', '1', '--cache-dir', '/proc/musegen-cache');
+    expect(r.signal, 'hung').toBeNull();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^musegen: warning: cannot write the cache in \/proc\/musegen-cache \(no such file or folder\)$/m);
+  });
+
   it('as the folder of an output file: one line naming the file, exit 1', () => {
     const r = musegen('sample', '--bars', '1', '-o', '/proc/musegen-out/tune.mid');
     expect(r.signal, 'hung').toBeNull();

@@ -66,7 +66,6 @@ export function registerCorpusCommands(program: Command): void {
       const opts = command.optsWithGlobals<InfoOptions>();
       const corpus = await loadCorpusWithProgress(paths, opts);
       const stats = corpusStats(corpus);
-      if (stats.cache.error && !opts.quiet) process.stderr.write(`musegen: warning: ${stats.cache.error}\n`);
       writeStdout(opts.json ? `${JSON.stringify(stats, null, 2)}\n` : render(stats, opts.cache));
     });
 }
