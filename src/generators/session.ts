@@ -8,7 +8,7 @@
  *
  * The session feeds the layout's inputs (the same ones training reads),
  * records each choice in a GenerationState (feature rows, the notes each
- * finished step ends) and asks the model only for logits. `hyper.sequence`
+ * finished step ends) and asks the model only for its prediction. `hyper.sequence`
  * in musegen.json names the layout a model was trained on; `checkSequence`
  * refuses a model trained on another.
  */
