@@ -42,7 +42,11 @@ async function createLock(path: string): Promise<boolean> {
   const own = `${path}.${process.pid}`;
   await writeFile(own, `${process.pid}\n`);
   try {
-    await link(own, path);
+    await link(own, path).catch(async (e: unknown) => {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOENT' || code === 'EACCES' || code === 'EROFS') throw e;
+      await writeFile(path, `${process.pid}\n`, { flag: 'wx' }); // a file system without hard links (FAT): created exclusively, its pid a moment later
+    });
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -67,6 +71,10 @@ async function takeLock(path: string): Promise<number | null> {
     if (await createLock(path)) return null;
     const holder = await holderOf(path);
     if (holder === undefined) continue; // released meanwhile: try again
+    if (holder === '' && attempt < 10) {
+      await sleep(20); // being written (where there are no hard links): wait for its pid, then take it as dead
+      continue;
+    }
     const pid = Number(holder);
     if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return pid;
     const claim = `${path}.takeover-${Number.isInteger(pid) && pid > 0 ? pid : 'none'}`;
