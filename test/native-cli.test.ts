@@ -2,11 +2,14 @@
  * The native kernels as the musegen program shows them: `--threads` reaches
  * OpenBLAS (and refuses what is not a count, exit 2), `musegen doctor` says
  * whether the kernels loaded and why not, and training without them says so
- * once on stderr; the addon's build, where it cannot compile, fails
- * quietly when optional (as `prepare` runs it). With MUSEGEN_NATIVE=0 in the environment (the pure
+ * once on stderr; OpenBLAS runs its SkylakeX kernels on AMD CPUs with
+ * AVX-512 unless OPENBLAS_CORETYPE says otherwise; the addon's build, where
+ * it cannot compile, fails quietly when optional (as the install script
+ * runs it). With MUSEGEN_NATIVE=0 in the environment (the pure
  * WebAssembly run of CI) doctor must say the addon is off.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cliEnv, expectOneLine, musegen } from './helpers/cli.js';
@@ -34,6 +37,23 @@ describe('native kernels in the musegen program', () => {
       expect(nativeKernels.detail).toMatch(/OpenBLAS .*, 1 thread$/);
       expect(kernels).toMatch(/^native/);
     }
+  });
+
+  it.skipIf(off)('runs OpenBLAS\' SkylakeX kernels on an AMD CPU with AVX-512 unless OPENBLAS_CORETYPE says otherwise', () => {
+    const detail = (coreType?: string): string => {
+      const env: NodeJS.ProcessEnv = { ...cliEnv(join(tmp.path, 'cache')) };
+      delete env.OPENBLAS_CORETYPE;
+      if (coreType) env.OPENBLAS_CORETYPE = coreType;
+      const r = spawnSync(process.execPath, [BIN, '--threads', '1', 'doctor', '--json'], { cwd: tmp.path, env, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { nativeKernels: { detail: string } }).nativeKernels.detail;
+    };
+    expect(detail('Haswell')).toMatch(/OpenBLAS [\d.]+ \(Haswell kernels\)/); // the user's choice stands
+    const cpu = process.platform === 'linux' ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+    const flags = /^flags\s*:(.*)$/m.exec(cpu)?.[1]?.split(/\s+/) ?? [];
+    const amdAvx512 = /AuthenticAMD/.test(cpu) && ['avx512f', 'avx512bw', 'avx512vl', 'avx512dq', 'avx512cd'].every((f) => flags.includes(f));
+    if (amdAvx512) expect(detail()).toMatch(/\(SkylakeX kernels\)/);
+    else expect(detail()).toMatch(/OpenBLAS/);
   });
 
   it('says once on stderr when training runs without them, and not when they run', () => {
