@@ -293,7 +293,7 @@ class KernSegment {
 
 registerReader({
   name: 'kern',
-  version: 3,
+  version: 4,
   extensions: ['.krn', '.kern'],
   read: (bytes) => readKern(new TextDecoder().decode(bytes)).map((score) => ({ score })),
 });
