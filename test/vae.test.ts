@@ -414,13 +414,13 @@ describe('musegen interpolate, attributes and sample -m <vae>', () => {
 
   it('fits them on decoded draws from the prior with --method decoder, and refuses a method or a count it does not know', () => {
     const before = JSON.parse(readFileSync(tmp.join('vae', 'musegen.json'), 'utf8')).hyper.attributes;
-    const fit = run(['attributes', '-m', model(), FOLK_DEMO, '--method', 'decoder', '--draws', '40', '--seed', '2']);
+    const fit = run(['attributes', '-m', model(), FOLK_DEMO, '--method', 'decoder', '--draws', '40', '--seed', '2', '--temp', '0.5']);
     expect(fit.code).toBe(0);
     expect(fit.stderr).toMatch(/fitted \(decoder\) on 40 decoded draws from the prior, in sd of \d+ windows/);
     const after = JSON.parse(readFileSync(tmp.join('vae', 'musegen.json'), 'utf8')).hyper.attributes;
     expect(after.density).toHaveLength(4);
     expect(after.density).not.toEqual(before?.density);
-    expect(JSON.parse(readFileSync(tmp.join('vae', 'musegen.json'), 'utf8')).hyper.attributeFit).toEqual({ method: 'decoder', windows: expect.any(Number), draws: 40, seed: 2 });
+    expect(JSON.parse(readFileSync(tmp.join('vae', 'musegen.json'), 'utf8')).hyper.attributeFit).toEqual({ method: 'decoder', windows: expect.any(Number), draws: 40, seed: 2, temperature: 0.5 });
     expectOneLine(run(['attributes', '-m', model(), FOLK_DEMO, '--method', 'quartiles']), 2, /unknown method "quartiles" \(choose regression, difference or decoder\)/);
     expectOneLine(run(['attributes', '-m', model(), FOLK_DEMO, '--method', 'decoder', '--draws', '3']), 2, /--draws must be from 8 to 1000000, not 3/);
   });

@@ -145,7 +145,8 @@ export function registerInterpolateCommand(program: Command): void {
     .option('--method <name>', 'regression (each attribute fitted on q(z|x) of the windows, the vector moving it one sd and the others none), difference (MusicVAE\'s: mean z of the top quartile − of the bottom, per sd) or decoder (the regression fitted on decoded draws from the prior)', optionParser(attributeMethod), 'regression')
     .option('--draws <n>', `decoder: draws from the prior decoded and measured (default ${DECODER_FIT_DRAWS})`, optionParser(drawsOption))
     .option('--seed <n>', 'decoder: seed of the draws (default 1)', optionParser(wholeNumber))
-    .action(async (paths: string[], opts: { model: string; method: AttributeMethod; draws?: number; seed?: number; quiet?: boolean }, cmd: Command) => {
+    .option('-t, --temp <t>', 'decoder: temperature the draws are decoded at (default 0: the likeliest token each step)', optionParser(temperature))
+    .action(async (paths: string[], opts: { model: string; method: AttributeMethod; draws?: number; seed?: number; temp?: number; quiet?: boolean }, cmd: Command) => {
       const { quiet } = cmd.optsWithGlobals<{ quiet?: boolean }>();
       await startBackend(cmd);
       const { generator, modelDir } = await loadLatentModel(opts.model);
@@ -156,11 +157,11 @@ export function registerInterpolateCommand(program: Command): void {
         const windows = evaluationWindows(generator, train.map((p) => p.score));
         const draws = opts.draws ?? DECODER_FIT_DRAWS;
         const bar = opts.method === 'decoder' ? createProgress({ label: 'decoding', total: draws, unit: 'draws', quiet: Boolean(quiet) }) : null;
-        const vectors = fitAttributes(generator, windows, opts.method, { draws, seed: opts.seed ?? 1, onDraw: (done) => bar?.update(done) });
+        const vectors = fitAttributes(generator, windows, opts.method, { draws, seed: opts.seed ?? 1, temperature: opts.temp ?? 0, onDraw: (done) => bar?.update(done) });
         bar?.finish();
         latent.setAttributes(vectors);
         const attributes = (generator.hyper as { attributes?: unknown }).attributes;
-        const fit = { method: opts.method, windows: windows.length, ...(opts.method === 'decoder' ? { draws, seed: opts.seed ?? 1 } : {}) };
+        const fit = { method: opts.method, windows: windows.length, ...(opts.method === 'decoder' ? { draws, seed: opts.seed ?? 1, temperature: opts.temp ?? 0 } : {}) };
         await updateModelMeta(modelDir, (meta) => ({ ...meta, hyper: { ...(meta.hyper as object), attributes, attributeFit: fit } }));
         const from = opts.method === 'decoder' ? `${draws} decoded draws from the prior, in sd of ${windows.length} windows` : `${windows.length} windows`;
         if (!quiet) process.stderr.write(`attribute vectors ${[...vectors.keys()].join(', ')} fitted (${opts.method}) on ${from} of ${train.length} pieces → ${modelDir}\n`);

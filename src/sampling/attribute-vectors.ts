@@ -20,7 +20,7 @@
  * distance in sd of the attribute.
  * 'decoder': the regression's vectors fitted on what the decoder writes
  * rather than on what the encoder reads: z drawn from the prior, decoded
- * (the likeliest token each step), each window measured; one sd is still
+ * (the likeliest token each step, or at a temperature), each window measured; one sd is still
  * the corpus windows' (a latent whose encoder places an attribute where its
  * decoder does not read it — the decoder writing pitches from its own
  * previous tokens — steers by this one).
@@ -166,10 +166,12 @@ function solve(A: readonly Float64Array[], B: readonly Float64Array[]): Float64A
 /**
  * A latent model's attribute vectors fitted on windows of melody (its
  * encoder's tokens): q(z | x) of each and each measured, or ('decoder')
- * `draws` decodings of the prior measured, in sd of the windows' attributes.
+ * `draws` decodings of the prior at `temperature` (default 0: the likeliest)
+ * measured, in sd of the windows' attributes.
  */
 export function fitAttributes(
-  generator: Generator, windows: readonly Int32Array[], method: AttributeMethod = 'regression', options: { draws?: number; seed?: Seed; onDraw?: (done: number) => void } = {},
+  generator: Generator, windows: readonly Int32Array[], method: AttributeMethod = 'regression',
+  options: { draws?: number; seed?: Seed; temperature?: number; onDraw?: (done: number) => void } = {},
 ): Map<AttributeName, Float32Array> {
   const latent = latentOf(generator);
   if (windows.length < MIN_ATTRIBUTE_WINDOWS) {
@@ -185,8 +187,9 @@ export function fitAttributes(
   })) as Record<AttributeName, number>;
   const rng = createRng(options.seed ?? 1);
   const draws = Array.from({ length: Math.max(MIN_ATTRIBUTE_WINDOWS, options.draws ?? DECODER_FIT_DRAWS) }, () => ({ mu: priorSample(latent.size, rng) }));
+  const temperature = options.temperature ?? 0;
   const decoded = draws.map(({ mu }, i) => {
-    const m = measure(latent.decode(mu, { temperature: 0 }));
+    const m = measure(latent.decode(mu, { temperature, seed: rng.int(2 ** 32) }));
     options.onDraw?.(i + 1);
     return m;
   });
