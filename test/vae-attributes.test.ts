@@ -1,13 +1,16 @@
 /**
  * Attribute vectors of a latent space on synthetic latents with a known
- * answer (sampling/attribute-vectors.ts), and the attributes a window is
+ * answer (sampling/attribute-vectors.ts), the bundled VAE's vectors steering
+ * its draws (eval's attributeEffects), and the attributes a window is
  * measured by: metric weights and syncopation (encoding/latent-layout.ts).
  */
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ATTRIBUTES, MelodyEncoder, attributeVectors, createRng, latentWindows, metricWeights, readAbc, windowAttributes,
+  ATTRIBUTES, MelodyEncoder, attributeEffects, attributeVectors, createRng, folderSource, initBackend, latentWindows, loadGenerator, metricWeights, readAbc, windowAttributes,
   type AttributeName, type EncodedEvents,
 } from '../src/index.js';
+import { ROOT } from './helpers/paths.js';
 
 type Measures = Record<AttributeName, number>;
 
@@ -120,5 +123,29 @@ describe('what a window is measured by', () => {
     expect(window('C3D E3F G3A B3c | d3e f3g a4 g4 |').syncopation).toBe(0);
     expect(window('CD3 EF3 G4 A4 | B4 c4 d4 e4 |').syncopation).toBeCloseTo(2 / 10);
     expect(window('C4 D4 E4 F4 | G4 A4 B4 c4 |')).toEqual({ density: 4, range: 12, syncopation: 0 });
+  });
+});
+
+describe('the bundled VAE\'s attribute vectors', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  it('each move the attribute they name, in sd of the plain draws, more than the others (40 draws from the prior)', async () => {
+    const { generator } = await loadGenerator(folderSource(join(ROOT, 'models', 'vae')));
+    try {
+      const effects = attributeEffects(generator, { samples: 40, amount: 1.5, seed: 7 });
+      expect(effects.map((e) => e.attribute)).toEqual([...ATTRIBUTES]);
+      for (const e of effects) {
+        const own = e.standardized[e.attribute as AttributeName];
+        expect(own).toBeGreaterThan(0.2);
+        for (const a of ATTRIBUTES) if (a !== e.attribute) expect(Math.abs(e.standardized[a])).toBeLessThan(own);
+        expect(e.movesItsOwn).toBe(true);
+      }
+      // and the other way: −1.5 × density thins the notes out
+      expect(attributeEffects(generator, { samples: 40, amount: -1.5, seed: 7 })[0]!.change.density).toBeLessThan(-1);
+    } finally {
+      generator.dispose();
+    }
   });
 });
