@@ -59,7 +59,7 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['interpolate', 'a.mid', 'b.mid', '--json'], /--json prints what was written on stdout, so the music needs a file: give -o/],
   [['sample', '--attribute', 'density:2'], /"density:2" is not an attribute change like density=\+1\.5/],
   [['attributes', 'tunes/'], /required option '-m, --model <dir>' not specified/],
-  [['attributes', '-m', 'vae', 'tunes/', '--method', 'mean'], /unknown method "mean" \(choose regression or difference\)/],
+  [['attributes', '-m', 'vae', 'tunes/', '--method', 'mean'], /unknown method "mean" \(choose regression, difference or decoder\)/],
   [['train', FOLK_DEMO, '--kind', 'vae', '--latent', '0'], /latent must be a whole number from 1 to 4096, not 0/],
   [['train', FOLK_DEMO, '--kind', 'vae', '--encoding', 'pianoroll'], /latent \(VAE\) models read one melody: choose --encoding melody, not pianoroll/],
   [['convert', 'tune.mid'], /required option '-o, --output <file>' not specified/],
