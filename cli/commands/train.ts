@@ -11,7 +11,7 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  ENCODING_CHOICES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
+  ENCODING_CHOICES, FEATURE_NAMES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
   claimOutput, melodyPartsLine, savedCorpusPaths, unheededChoices, standardEvaluation, train, trainOptions,
   type PartChoice, type TrainEvent, type TrainOptionsInput, type TrainResult,
 } from '../../src/index.js';
@@ -141,7 +141,7 @@ export function registerTrainCommand(program: Command): void {
     .argument('[paths...]', 'music files and folders (with --resume: default, the paths it started on)')
     .addOption(new Option('-o, --output <dir>', 'model folder to write').argParser(optionParser(folderName)).default(DEFAULT_OUTPUT, DEFAULT_OUTPUT))
     .addOption(new Option('--encoding <name>', `${ENCODING_CHOICES.join(' | ')} (default: the model kind's own — melody for lstm and ngram, per-voice pianoroll for conv)`).argParser(optionParser(parseEncodingChoice)))
-    .addOption(new Option('--features <list>', `feature channels, comma-separated: beat, fermata, key, spelling, chord, melody, or none (default: beat, or the model kind's own — beat and fermata for conv)`).argParser(optionParser(parseFeatureList)).default(['beat'], 'beat'))
+    .addOption(new Option('--features <list>', `feature channels, comma-separated: ${FEATURE_NAMES.join(', ')}, or none (default: beat, or the model kind's own — beat and fermata for conv)`).argParser(optionParser(parseFeatureList)).default(['beat'], 'beat'))
     .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
     .option('--range <low..high>', 'pitches kept, e.g. C3..C7 or 48..96 (default: the encoding\'s)', optionParser(parsePitchRange))
     .option('--no-onsets', 'pianoroll: no onset channel (the benchmarks\' 88-key rolls have none)')
