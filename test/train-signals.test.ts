@@ -139,6 +139,8 @@ describe('-o checked before any training', () => {
 });
 
 describe('SIGKILL at random moments of 20 runs, inside the folder swap too', () => {
+  // tiny models train an epoch in a few milliseconds: 20 runs of up to 4 s must not reach the limit
+  const EPOCHS = 100_000;
   it('leaves a whole model at -o, or one the next run restores; --resume goes on', async () => {
     const out = 'm-killed';
     const leftovers = async (): Promise<string[]> => (await readdir(tmp.path)).filter((f) => f.startsWith(`.${out}.`) && !f.endsWith('.lock'));
@@ -163,7 +165,7 @@ describe('SIGKILL at random moments of 20 runs, inside the folder swap too', () 
       const inSwap = run % 5 === 0; // 4 of the 20 inside the swap: the old model renamed aside, the new one not yet in place
       if (inSwap) process.env.MUSEGEN_TEST_SWAP_PAUSE_MS = '60000';
       try {
-        const t = startMusegen(['train', '--resume', '-o', out, '--epochs', '200'], { cwd: tmp.path }, /swap paused/);
+        const t = startMusegen(['train', '--resume', '-o', out, '--epochs', String(EPOCHS)], { cwd: tmp.path }, /swap paused/);
         if (inSwap) await t.seen;
         else await new Promise((r) => setTimeout(r, 100 + Math.floor(next() * 4000))); // from start-up to several epochs in
         t.child.kill('SIGKILL');
@@ -176,7 +178,7 @@ describe('SIGKILL at random moments of 20 runs, inside the folder swap too', () 
       if (inSwap) expect(outcome).toBe('aside');
       outcomes.push(outcome);
     }
-    const resumed = startMusegen(['train', '--resume', '-o', out, '--epochs', '200'], { cwd: tmp.path }, /resuming after epoch \d+[^]*epoch \d+\/200 /);
+    const resumed = startMusegen(['train', '--resume', '-o', out, '--epochs', String(EPOCHS)], { cwd: tmp.path }, new RegExp(`resuming after epoch \\d+[^]*epoch \\d+/${EPOCHS} `));
     await resumed.seen;
     expect(await leftovers()).toEqual([]);
     resumed.child.kill('SIGTERM');
