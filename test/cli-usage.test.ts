@@ -57,6 +57,8 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['interpolate', 'a.mid', 'b.mid', '--temp', '-0.5'], /--temp must be from 0 \(the likeliest\) to 10, not -0\.5/],
   [['interpolate', 'a.mid', 'b.mid', '--attribute', 'louder'], /"louder" is not an attribute change like density=\+1\.5/],
   [['interpolate', 'a.mid', 'b.mid', '--json'], /--json prints what was written on stdout, so the music needs a file: give -o/],
+  [['sample', '--restate', '0.5'], /the restatement boost must be a number from 1 \(off\) to 1000, not 0\.5/],
+  [['sample', '--key-tries', '0'], /--key-tries must be a number of draws from 1 \(no check\) to 1000, not 0/],
   [['sample', '--attribute', 'density:2'], /"density:2" is not an attribute change like density=\+1\.5/],
   [['attributes', 'tunes/'], /required option '-m, --model <dir>' not specified/],
   [['attributes', '-m', 'vae', 'tunes/', '--method', 'mean'], /unknown method "mean" \(choose regression, difference or decoder\)/],

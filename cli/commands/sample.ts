@@ -7,6 +7,7 @@
  *   musegen sample -n 12 -o tune.mid       # tune-01.mid … tune-12.mid
  *   musegen sample -o piece.mxl --json     # compressed MusicXML, and what was written as JSON on stdout
  *   musegen sample --max-copy-bars 2        # draw again while a piece shares more than 2 bars with the training corpus
+ *   musegen sample --key "E minor"          # drawn again (up to --key-tries) while its notes read in another key
  *
  * With -n above 1 the pieces go to files only: -o names them, numbered. Each
  * piece is written to a temporary file as soon as it is made, and all are
@@ -18,8 +19,8 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import {
-  CopyIndex, DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, barStarts, resampleUntil, noteCount, bundledModelPath, checkSamplingOptions, primerPartLine, folderSource, loadGenerator, parseAttribute, parseKey, parseMeter, performPiece, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
-  type KeyChoice, type Meter, type ModelMeta, type PartChoice, type SamplingRun, type Score,
+  CopyIndex, DEFAULT_METER, DEFAULT_TEMPO, MAX_BARS, MusegenError, SAMPLE_DEFAULTS, barStarts, checkRestatementBoost, keySignatureName, noteCount, bundledModelPath, checkSamplingOptions, primerPartLine, folderSource, loadGenerator, parseAttribute, parseKey, parseMeter, performPiece, readScoreFile, stageFiles, startSampling, unheededShape, writerNamed,
+  type KeyChoice, type Meter, type ModelMeta, type PartChoice, type Score,
 } from '../../src/index.js';
 import { loadCorpusWithProgress } from '../corpus-load.js';
 import { startBackend } from '../backend.js';
@@ -50,6 +51,8 @@ interface SampleCliOptions {
   accents: boolean;
   attribute?: [string, number][];
   cadence: boolean;
+  restate: number;
+  keyTries: number;
   maxCopyBars?: number;
   against?: string[];
   quiet?: boolean;
@@ -72,17 +75,6 @@ function checkOutput(opts: SampleCliOptions, format: string): string | undefined
 
 /** Steps between two progress updates. */
 const PROGRESS_EVERY = 256;
-
-/** The next piece of a run, step by step (as `samplePieces` makes it), telling `onStep` the steps done now and then. */
-function samplePiece(run: SamplingRun, onStep: (step: number) => void): Score {
-  const piece = run.piece();
-  while (piece.step < run.plan.steps) {
-    piece.next();
-    if (piece.step % PROGRESS_EVERY === 0) onStep(piece.step);
-  }
-  piece.finish();
-  return piece.score();
-}
 
 /** The longest primer: feeding it to the model takes about as long as sampling as many bars. */
 const MAX_PRIMER_BARS = 10_000;
@@ -126,6 +118,13 @@ const copyBars = (text: string): number => {
   if (!(bars >= 0)) throw new MusegenError('BAD_ARGUMENT', `--max-copy-bars must be a number of bars of at least 0, not ${text}`);
   return bars;
 };
+const restateBoost = (text: string): number => checkRestatementBoost(decimal(text));
+const keyTries = (text: string): number => {
+  const n = wholeNumber(text);
+  if (n < 1 || n > 1000) throw new MusegenError('BAD_ARGUMENT', `--key-tries must be a number of draws from 1 (no check) to 1000, not ${text}`);
+  return n;
+};
+
 /** Draws of a piece at most, under --max-copy-bars, before the closest is kept. */
 const MAX_COPY_TRIES = 20;
 
@@ -182,6 +181,8 @@ export function registerSampleCommand(program: Command): void {
     .option('--program <n>', 'General MIDI instrument of the piece, 0–127 (default: the model\'s, or the primer\'s; 0 is a piano)', optionParser(gmProgram))
     .option('--no-accents', 'every note at one velocity, instead of accents on the strong beats as a player gives them')
     .option('--no-cadence', 'melody models in a key: let the model end as it likes (default: the piece ends on the tonic, held through the last beat)')
+    .option('--restate <x>', `melodies: once a beat of what was played 2, 4 or 8 bars before has come back, the probability of going on with it × x, until the bars have come back whole (1: off)`, optionParser(restateBoost), SAMPLE_DEFAULTS.restatement)
+    .option('--key-tries <n>', 'with --key: draw a piece again, up to n times, while its notes read in another key (Krumhansl–Kessler); 1: no check', optionParser(keyTries), SAMPLE_DEFAULTS.keyTries)
     .option('--max-copy-bars <n>', `draw a piece again (up to ${MAX_COPY_TRIES} times) while its longest run of notes found in the training corpus is longer than n bars`, optionParser(copyBars))
     .option('--against <paths...>', 'the corpus --max-copy-bars checks against, every piece of it (default: the training corpus the model\'s musegen.json names)')
     .option('--attribute <name=amount>', 'latent (VAE) models: move every latent along an attribute vector, e.g. density=+1.5 (density, range, syncopation; repeatable)', repeatable(parseAttribute))
@@ -211,7 +212,7 @@ export function registerSampleCommand(program: Command): void {
         temperature: opts.temp, rhythmTemperature: opts.rhythmTemp, topK: opts.topK ?? null, topP: opts.topP ?? null, bars: opts.bars,
         ...(opts.meter ? { meter: opts.meter } : {}), ...(opts.key ? { key: opts.key } : {}), ...(opts.tempo !== undefined ? { tempo: opts.tempo } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(primer ? { primer } : {}), ...(primerPart !== undefined ? { primerPart } : {}),
-        ...(opts.attribute ? { attributes: opts.attribute } : {}), cadence: opts.cadence,
+        ...(opts.attribute ? { attributes: opts.attribute } : {}), cadence: opts.cadence, restatement: opts.restate, keyTries: opts.keyTries,
       });
       const copies = opts.maxCopyBars !== undefined ? await copyIndexFor(cmd, { ...opts, quiet: Boolean(quiet) }, meta, modelDir) : null;
       if (copies && !quiet) process.stderr.write(`checking copies against ${copies.pieces.toLocaleString('en')} pieces of ${copies.paths.join(', ')}\n`);
@@ -224,14 +225,22 @@ export function registerSampleCommand(program: Command): void {
       try {
         for (let i = 0; i < opts.count; i++) {
           const title = `${opts.title ?? `musegen, seed ${run.seed}`}${opts.count > 1 ? ` (${i + 1} of ${opts.count})` : ''}`;
-          const draw = (): Score => samplePiece(run, (step) => progress.update(i * run.plan.steps + step));
-          let piece: Score;
-          if (copies) {
-            const drawn = resampleUntil(draw, (s) => copies.index.check(s).longestBars, opts.maxCopyBars!, MAX_COPY_TRIES);
-            if (!drawn.passed) warn(`piece ${i + 1}: every one of ${drawn.tries} draws shares a run of more than ${opts.maxCopyBars} bars with the corpus; kept the closest (${drawn.measure.toFixed(2)} bars)`);
-            copied.push({ longestBars: drawn.measure, tries: drawn.tries });
-            piece = drawn.piece;
-          } else piece = draw();
+          const check = copies ? { measure: (s: Score) => copies.index.check(s).longestBars, limit: opts.maxCopyBars!, tries: MAX_COPY_TRIES } : undefined;
+          const drawn = run.draw({
+            ...(check ? { check } : {}),
+            onStep: (step) => {
+              if (step % PROGRESS_EVERY === 0) progress.update(i * run.plan.steps + step);
+            },
+          });
+          if (!drawn.passed) {
+            const why = [
+              ...(drawn.keyMisfit ? [`reads in another key than ${keySignatureName(opts.key!)}`] : []),
+              ...(check && drawn.measure! > check.limit ? [`shares a run of more than ${opts.maxCopyBars} bars with the corpus`] : []),
+            ];
+            warn(`piece ${i + 1}: every one of ${drawn.tries} draws ${why.join(' or ')}; kept the closest${check ? ` (${drawn.measure!.toFixed(2)} bars)` : ''}`);
+          }
+          if (check) copied.push({ longestBars: drawn.measure!, tries: drawn.tries });
+          const piece = drawn.score;
           const score = performPiece(piece, {
             title, accents: opts.accents, ...(opts.program !== undefined ? { program: opts.program } : {}),
           });

@@ -10,7 +10,7 @@
  *
  * Positions on no level (a triplet in 4/4) get half the weakest level's strength.
  */
-import { barLength, type Meter, type Ticks } from '../score/index.js';
+import { barLength, beatsInBar, isCompound, type Meter, type Ticks } from '../score/index.js';
 
 const levelCache = new Map<string, Ticks[]>();
 
@@ -20,9 +20,9 @@ export function metricalLevels(ts: Meter): Ticks[] {
   const cached = levelCache.get(key);
   if (cached) return cached;
   const bar = barLength(ts);
-  const compound = ts.numerator % 3 === 0 && ts.numerator > 3;
+  const compound = isCompound(ts);
   const levels: Ticks[] = [bar];
-  let beats = compound ? ts.numerator / 3 : ts.numerator;
+  let beats = beatsInBar(ts);
   let d = bar;
   while (beats > 1) {
     let f = 2;

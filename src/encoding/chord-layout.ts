@@ -21,7 +21,7 @@
  * weight 0; `lengths` gives each window's real slots, so the backward
  * encoder can read each window from its own last slot.
  */
-import { barLength, barStarts, midiOf, ticksPerStep, timeSignatureAt, type Steps } from '../score/index.js';
+import { barLength, barStarts, beatsInBar, hasMinorThird, isCompound, midiOf, ticksPerStep, timeSignatureAt, type Steps } from '../score/index.js';
 import { lastAtOrBefore, scoreShell } from './context.js';
 import { CHORD_CLASSES, classOfText, tonicPitchClass } from './chord-vocabulary.js';
 import type { AnyEncoder } from './from-spec.js';
@@ -66,9 +66,9 @@ export function chordSlots(context: StepContext, steps: Steps): ChordSlot[] {
     const barEnd = starts[bar + 1] ?? end;
     const ts = timeSignatureAt(shell, start);
     const length = barLength(ts);
-    const compound = ts.numerator % 3 === 0 && ts.numerator > 3;
-    const beatsInBar = compound ? ts.numerator / 3 : ts.numerator;
-    const beatLength = length / beatsInBar;
+    const compound = isCompound(ts);
+    const beats = beatsInBar(ts);
+    const beatLength = length / beats;
     const pickup = bar === 0 && context.pickup > 0;
     const origin = pickup ? start - (length - context.pickup * q) : start;
     for (let k = 0; ; k++) {
@@ -80,7 +80,7 @@ export function chordSlots(context: StepContext, steps: Steps): ChordSlot[] {
       const to = Math.round(Math.min(be, barEnd) / q);
       if (to <= from) continue;
       slots.push({
-        step: from, end: to, bar, beat: k, beatsInBar, compound, share: ((to - from) * q) / beatLength, pickup, lastBar: bar === starts.length - 1,
+        step: from, end: to, bar, beat: k, beatsInBar: beats, compound, share: ((to - from) * q) / beatLength, pickup, lastBar: bar === starts.length - 1,
       });
     }
   });
@@ -122,7 +122,7 @@ export function slotInputs(slots: readonly ChordSlot[], pc: Int8Array, context: 
     const key = lastAtOrBefore(context.keySignatures, slot.step);
     const tonic = tonicPitchClass(key);
     if (tonic !== undefined) out[row + 25 + tonic] = 1;
-    if (key && ['minor', 'aeolian', 'dorian', 'phrygian', 'locrian'].includes(key.mode)) out[row + 37] = 1;
+    if (key && hasMinorThird(key.mode)) out[row + 37] = 1;
     out[row + 38 + Math.min(slot.beat, 7)] = 1;
     out[row + 46 + (slot.beatsInBar === 2 ? 0 : slot.beatsInBar === 3 ? 1 : slot.beatsInBar === 4 ? 2 : 3)] = 1;
     if (slot.compound) out[row + 50] = 1;

@@ -10,7 +10,7 @@
  *   "Am7", "D/f+", "Cd" ─ classOfText ─► 0..120 ─ textOfClass(key) ─► "Am7", "D", "Cdim"
  *   class ─ chordClassTones ─► pitch classes;  text ─ chordTones ─► pitch classes (as written: maj7, 6, m7b5…)
  */
-import { accidentalText, parseChordSymbol, stepAlterOfFifths, type Fifths, type Key } from '../score/index.js';
+import { accidentalText, keyTonic, parseChordSymbol, stepAlterOfFifths, type Fifths, type Key } from '../score/index.js';
 import { CHORD_QUALITIES, readChordSymbol, type ChordQuality, type ChordReading } from './chords.js';
 
 /** The class of "no chord" (before the first symbol, "N.C.", text naming no chord). */
@@ -47,10 +47,7 @@ export function transposeClass(cls: number, semitones: number): number {
 
 /** Pitch class of a key's tonic (C major and A minor: 0 and 9); undefined without a key. */
 export function tonicPitchClass(key: Key | undefined): number | undefined {
-  if (!key) return undefined;
-  const offset: Record<string, number> = { major: 0, ionian: 0, minor: 3, aeolian: 3, dorian: 2, phrygian: 4, lydian: -1, mixolydian: 1, locrian: 5 };
-  const fifths = key.fifths + (offset[key.mode] ?? 0);
-  return (((fifths * 7) % 12) + 12) % 12;
+  return key ? keyTonic(key) : undefined;
 }
 
 /** The spelling of a pitch class nearest the key's notes on the line of fifths ("Bb" in F, "A#" in B). */

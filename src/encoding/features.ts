@@ -28,7 +28,7 @@
  * sounding at that step; `lookback` reads the tokens of earlier steps.
  */
 import {
-  barLength, barPosition, barStarts, fifthsOf, ticksPerStep, type BarPosition, type Mode, type Pitch, type Score, type Steps, type Ticks,
+  barLength, barPosition, barStarts, fifthsOf, hasMinorThird, ticksPerStep, tonicFifths, type BarPosition, type Pitch, type Score, type Steps, type Ticks,
 } from '../score/index.js';
 import { metricalStrength } from './beat.js';
 import { CHORD_QUALITIES, readChordSymbol, type ChordReading } from './chords.js';
@@ -58,9 +58,6 @@ export interface FeatureLayout {
 /** The pitch sounding in each track at one step (undefined in a rest), for the `spelling` feature. */
 export type Sounding = readonly (Pitch | undefined)[];
 
-const MINOR_LIKE: readonly Mode[] = ['minor', 'aeolian', 'dorian', 'phrygian', 'locrian'];
-/** Tonic's distance on the line of fifths from the key signature's major tonic. */
-const MODE_TONIC: Record<Mode, number> = { major: 0, ionian: 0, minor: 3, aeolian: 3, dorian: 2, phrygian: 4, lydian: -1, mixolydian: 1, locrian: 5 };
 
 /** Width of one feature's columns for an encoder of `tracks` tracks over `classes` tokens (0 for a roll). */
 export function featureWidth(f: FeatureSpec, tracks: number, classes = 0): number {
@@ -165,9 +162,9 @@ function fill(f: FeatureSpec, out: Float32Array, at: number, pc: PreparedContext
     case 'key': {
       const key = lastAtOrBefore(ctx.keySignatures, step);
       if (!key) return;
-      const tonic = key.fifths + MODE_TONIC[key.mode];
+      const tonic = tonicFifths(key);
       if (tonic >= f.lowestFifths && tonic <= f.highestFifths) out[at + tonic - f.lowestFifths] = 1;
-      if (MINOR_LIKE.includes(key.mode)) out[at + f.highestFifths - f.lowestFifths + 1] = 1;
+      if (hasMinorThird(key.mode)) out[at + f.highestFifths - f.lowestFifths + 1] = 1;
       return;
     }
     case 'chord': {

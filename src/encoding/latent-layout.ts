@@ -19,7 +19,7 @@
  * fall exactly on them.
  */
 import { MusegenError } from '../errors.js';
-import { barLength, barStarts, midiOf, ticksPerStep, timeSignatureAt, type Meter, type Steps } from '../score/index.js';
+import { barLength, barStarts, isCompound, midiOf, ticksPerStep, timeSignatureAt, type Meter, type Steps } from '../score/index.js';
 import { scoreShell } from './context.js';
 import type { AnyEncoder } from './from-spec.js';
 import type { BatchLayout, BatchWindow, LayoutBatch, PreparedPiece } from './sequences.js';
@@ -199,7 +199,7 @@ export type AttributeName = (typeof ATTRIBUTES)[number];
  */
 export function metricWeights(meter: Meter, stepsPerQuarter: Steps): number[] {
   const barSteps = stepsPerBar(meter, stepsPerQuarter);
-  const compound = meter.numerator % 3 === 0 && meter.numerator > 3;
+  const compound = isCompound(meter);
   const unit = barSteps / meter.numerator;
   const levels = new Set<number>([barSteps, compound ? 3 * unit : unit]);
   if (!compound && meter.numerator % 2 === 0 && meter.numerator > 2) levels.add(barSteps / 2);

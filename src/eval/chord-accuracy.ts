@@ -27,7 +27,7 @@ import {
 } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import type { Generator } from '../generators/index.js';
-import type { Score } from '../score/index.js';
+import { hasMinorThird, type Score } from '../score/index.js';
 
 /** One system's figures. */
 export interface ChordFigures {
@@ -83,7 +83,7 @@ function beatsOf(layout: ChordLayout, encoded: EncodedEvents): { beats: Beat[] }
     const cover = new Float64Array(12);
     for (let s = slot.step; s < slot.end; s++) if (pc[s]! >= 0) cover[pc[s]!]++;
     return {
-      slot, real: classes[i]!, tonic: tonicPitchClass(key) ?? 0, minor: key ? ['minor', 'aeolian', 'dorian', 'phrygian', 'locrian'].includes(key.mode) : false,
+      slot, real: classes[i]!, tonic: tonicPitchClass(key) ?? 0, minor: key ? hasMinorThird(key.mode) : false,
       cover, strong: onset[slot.step] ? pc[slot.step]! : -1,
     };
   });

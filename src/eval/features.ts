@@ -15,7 +15,7 @@
  * (the nearest class).
  */
 import {
-  TICKS_PER_QUARTER, barLength, estimateKey, midiOf, timeSignatureAt, type Key, type Note, type Score,
+  TICKS_PER_QUARTER, barLength, estimateKey, keyTonic, midiOf, timeSignatureAt, type Key, type Note, type Score,
 } from '../score/index.js';
 
 export interface PieceFeatures {
@@ -49,7 +49,6 @@ export const MGEVAL_FEATURES = [
 const Q = TICKS_PER_QUARTER;
 /** Note-length classes in ticks: whole … sixteenth, plain, dotted, triplet. */
 const LENGTHS = [4, 2, 1, 0.5, 0.25].flatMap((q) => [q * Q, q * Q * 1.5, (q * Q * 2) / 3]).slice(0, 12);
-const MODE_OFFSET: Record<string, number> = { major: 0, ionian: 0, dorian: 2, phrygian: 4, lydian: 5, mixolydian: 7, minor: 9, aeolian: 9, locrian: 11 };
 const MAJOR_SCALE = [0, 2, 4, 5, 7, 9, 11];
 
 const pc = (midi: number): number => ((midi % 12) + 12) % 12;
@@ -73,7 +72,7 @@ export function pitchedNotes(score: Score): Note[] {
 /** The tonic's pitch class and the pitch classes of a key's scale (its signature's seven). */
 export function keyPitchClasses(key: Key): { tonic: number; scale: Set<number> } {
   const home = pc(key.fifths * 7);
-  return { tonic: pc(home + (MODE_OFFSET[key.mode] ?? 0)), scale: new Set(MAJOR_SCALE.map((d) => pc(home + d))) };
+  return { tonic: keyTonic(key), scale: new Set(MAJOR_SCALE.map((d) => pc(home + d))) };
 }
 
 /** The notes of each bar (by onset), bars counted from 0 with the meter at the score's start. */

@@ -13,6 +13,7 @@
 import { MusegenError } from '../errors.js';
 import {
   barLength,
+  isCompound,
   DEFAULT_METER,
   DEFAULT_VELOCITY,
   midiOf,
@@ -216,6 +217,6 @@ class Timeline {
 function defaultTupletTime(p: number, meter: Meter | undefined): number | undefined {
   const fixed: Record<number, number> = { 2: 3, 3: 2, 4: 3, 6: 2, 8: 3 };
   if (fixed[p] !== undefined) return fixed[p];
-  if (p === 5 || p === 7 || p === 9) return meter && meter.numerator % 3 === 0 && meter.numerator > 3 ? 3 : 2;
+  if (p === 5 || p === 7 || p === 9) return meter && isCompound(meter) ? 3 : 2;
   return undefined;
 }

@@ -7,7 +7,7 @@
 import { createStepContext, encoderFromSpec, type AnyEncoder, type PartChoice, type StepContext, type TrackInfo } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import {
-  DEFAULT_METER, alterOfAccidental, barLength, estimateKey, keySignatureFifths, midiOf, modeFromName, ticksPerStep, type BPM, type Key, type Meter, type Score, type Step, type Steps,
+  DEFAULT_METER, alterOfAccidental, barLength, estimateKey, keySignatureFifths, weightedPitches, modeFromName, ticksPerStep, type BPM, type Key, type Meter, type Score, type Step, type Steps,
 } from '../score/index.js';
 
 /** The key a piece is generated in (the score room's `Key`, by its older name). */
@@ -72,7 +72,8 @@ function defaultTracks(encoder: AnyEncoder): TrackInfo[] {
   }));
 }
 
-function usesKey(encoder: AnyEncoder): boolean {
+/** Whether the model learned the key feature (so a key steers its notes). */
+export function usesKey(encoder: AnyEncoder): boolean {
   return reads(encoder, 'key');
 }
 
@@ -95,7 +96,7 @@ export function unheededShape(encoder: AnyEncoder, shape: Partial<PieceShape>): 
 /** The key a key-conditioned model is given when none is asked for: the primer's estimated key, else C major. */
 function defaultKey(primer: Score | undefined): KeyChoice {
   if (!primer) return { fifths: 0, mode: 'major' };
-  return estimateKey(primer.parts.flatMap((p) => (p.isDrum ? [] : p.notes.map((n) => ({ midi: midiOf(n.pitch), duration: n.duration })))));
+  return estimateKey(weightedPitches(primer));
 }
 
 /** The encoder a primer is read with: the model's own, a melody model's reading the part asked for. */

@@ -2,7 +2,8 @@
  * Sampling whole pieces from a generator:
  *
  *   plan (meter, key, tempo, bars, primer) ─► leftToRight.session ─► primer pushed as is
- *   ─► for each further position: logits ─ temperature / top-k / top-p ─ (the cadence's constraint on the last beat) ─ draw ─ push ─► notes finished (onNotes)
+ *   ─► for each further position: logits ─ temperature / top-k / top-p ─ steers (melodies: the restatement
+ *      hold, the cadence's constraint on the last beat) ─ draw ─ push ─► notes finished (onNotes)
  *   (`startSampling(…).piece()` gives the same, a step at a time: the notes each step ends and begins)
  *   ─► session.score() ─► Score (tempo, meter, key kept)
  *
@@ -18,10 +19,13 @@ import { createRng, randomSeed, type Rng, type Seed } from '../engine/index.js';
 import { layoutFor, type TrackNote } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import type { Generator, LeftToRight } from '../generators/index.js';
-import type { Score, Steps } from '../score/index.js';
-import { cadenceFor, type Cadence } from './cadence.js';
-import { planPiece, type PieceShape, type PiecePlan } from './context.js';
+import { keyMisfit, weightedPitches, type Score, type Steps } from '../score/index.js';
+import { cadenceFor } from './cadence.js';
+import { DEFAULT_RESTATEMENT_BOOST, checkRestatementBoost, restatementFor } from './restatement.js';
+import type { Steer } from './steer.js';
+import { planPiece, usesKey, type PieceShape, type PiecePlan } from './context.js';
 import { gibbsPiece } from './gibbs-piece.js';
+import { resampleUntil } from './resample.js';
 import { latentPiece } from './latent.js';
 import { checkSamplingOptions, drawIndex, drawRow, eventDistribution, type SamplingOptions } from './distribution.js';
 
@@ -32,15 +36,19 @@ export interface SampleOptions extends Partial<SamplingOptions>, Partial<PieceSh
   seed?: Seed;
   /** Music to continue: its notes start the piece, `bars` more follow. */
   primer?: Score;
-  /** Called with the notes each step finishes, as they are generated (the primer's too), and the piece's number. */
+  /** Called with the notes each step finishes, in order, once the piece is kept (the primer's too), and the piece's number. */
   onNotes?: (notes: TrackNote[], piece: number) => void;
   /** Latent models: attribute vectors added to every latent (['density', 1.5]). */
   attributes?: [string, number][];
   /** Melody models, in a key: end on the tonic, held through the last beat (cadence.ts; default true). */
   cadence?: boolean;
+  /** Melody models: once a beat of what was played 2, 4 or 8 bars before has come back, its next token's probability × this (restatement.ts; 1: off). */
+  restatement?: number;
+  /** With `key` asked: draw a piece again, up to this many times, while its notes read in another key (Krumhansl–Kessler, `keyMisfit`); the closest is kept. 1: no check. */
+  keyTries?: number;
 }
 
-export const SAMPLE_DEFAULTS = { count: 1, bars: 16, cadence: true } as const;
+export const SAMPLE_DEFAULTS = { count: 1, bars: 16, cadence: true, restatement: DEFAULT_RESTATEMENT_BOOST, keyTries: 5 } as const;
 
 export interface SampledPiece {
   score: Score;
@@ -62,11 +70,35 @@ export interface PieceStepper {
   score(): Score;
 }
 
-/** A sampling run checked and planned: `piece()` gives pieces 0, 1, … exactly as `samplePieces` makes them. */
+/** A check a whole piece must pass, else it is drawn again: its measure at most `limit`, in at most `tries` draws. */
+export interface PieceCheck {
+  measure(score: Score): number;
+  limit: number;
+  tries: number;
+}
+
+/** A whole piece, drawn until it passed its checks. */
+export interface DrawnPiece {
+  score: Score;
+  /** Draws it took. */
+  tries: number;
+  /** False when no draw passed every check: the closest is kept. */
+  passed: boolean;
+  /** With a key asked and checked: how much better another key fits its notes (0: it reads in the asked key). */
+  keyMisfit: number | null;
+  /** The measure of the caller's check, when there is one. */
+  measure: number | null;
+  /** The notes as each step finished them (`onNotes`' batches). */
+  batches: TrackNote[][];
+}
+
+/** A sampling run checked and planned: `piece()` gives pieces 0, 1, … a step at a time (no checks: live output cannot take a step back); `draw()` whole ones, checked, as `samplePieces` makes them. */
 export interface SamplingRun {
   seed: Seed;
   plan: PiecePlan;
   piece(): PieceStepper;
+  /** The next whole piece, drawn again while it fails the key check (a key asked) or `check`; `onStep` after every step of every draw. */
+  draw(options?: { check?: PieceCheck; onStep?: (step: Steps) => void }): DrawnPiece;
 }
 
 /** Check the options and plan the run. Throws MusegenError('BAD_ARGUMENT') for options that make no sense, ('UNSUPPORTED') for a model that cannot generate left to right. */
@@ -81,7 +113,7 @@ export function startSampling(generator: Generator, options: Omit<SampleOptions,
     const plan = planPiece(generator.encoder, { ...options, meter: options.meter ?? latent.window.meter, bars: options.bars ?? SAMPLE_DEFAULTS.bars }, options.primer);
     const seed = options.seed ?? randomSeed();
     const rng = createRng(seed);
-    return { seed, plan, piece: () => latentPiece(generator, plan, sampling.temperature, rng.fork(), options.attributes ?? []) };
+    return checkedRun(seed, plan, () => latentPiece(generator, plan, sampling.temperature, rng.fork(), options.attributes ?? []), keyCheck(generator, options));
   }
   if ((!model || layoutFor(generator.encoder).output === 'roll') && (sampling.topK !== null || sampling.topP !== null)) {
     throw new MusegenError('BAD_ARGUMENT', `top-k and top-p choose among tokens; this model ${model ? 'makes piano rolls' : 'fills cells by Gibbs sampling'} (use the temperature alone)`);
@@ -89,28 +121,72 @@ export function startSampling(generator: Generator, options: Omit<SampleOptions,
   const plan = planPiece(generator.encoder, { ...options, bars: options.bars ?? SAMPLE_DEFAULTS.bars }, options.primer);
   const seed = options.seed ?? randomSeed();
   const rng = createRng(seed);
-  const cadence = model && (options.cadence ?? SAMPLE_DEFAULTS.cadence) ? cadenceFor(generator.encoder, plan) : null;
-  return { seed, plan, piece: () => (model ? stepPiece(model, plan, sampling, rng.fork(), cadence) : gibbsPiece(generator, plan, sampling.temperature, rng.fork())) };
+  const boost = checkRestatementBoost(options.restatement ?? SAMPLE_DEFAULTS.restatement);
+  const cadence = options.cadence ?? SAMPLE_DEFAULTS.cadence;
+  // each piece its own steers: they follow the piece's tokens
+  const steers = (): Steer[] => [restatementFor(generator.encoder, plan, boost), cadence ? cadenceFor(generator.encoder, plan) : null].filter((s) => s !== null);
+  return checkedRun(seed, plan, () => (model ? stepPiece(model, plan, sampling, rng.fork(), steers()) : gibbsPiece(generator, plan, sampling.temperature, rng.fork())), keyCheck(generator, options));
 }
 
-/** Generate `count` pieces. Throws MusegenError('BAD_ARGUMENT') for options that make no sense. */
+/** The key check of a run: the key asked, for a model that learned the key feature. */
+function keyCheck(generator: Generator, options: Pick<SampleOptions, 'key' | 'keyTries'>): Pick<SampleOptions, 'key' | 'keyTries'> {
+  return { ...(options.key && usesKey(generator.encoder) ? { key: options.key } : {}), ...(options.keyTries !== undefined ? { keyTries: options.keyTries } : {}) };
+}
+
+/** A run whose `draw()` runs `piece()` to the end, again while the piece fails its checks. */
+function checkedRun(seed: Seed, plan: PiecePlan, piece: () => PieceStepper, options: Pick<SampleOptions, 'key' | 'keyTries'>): SamplingRun {
+  const keyTries = options.keyTries ?? SAMPLE_DEFAULTS.keyTries;
+  if (!(Number.isInteger(keyTries) && keyTries >= 1 && keyTries <= 1000)) throw new MusegenError('BAD_ARGUMENT', `key tries must be a whole number from 1 (no check) to 1000, not ${String(keyTries)}`);
+  const key = keyTries > 1 ? options.key : undefined;
+  const whole = (onStep?: (step: Steps) => void): { score: Score; batches: TrackNote[][] } => {
+    const stepper = piece();
+    const batches: TrackNote[][] = [];
+    const keep = (notes: TrackNote[]): void => {
+      if (notes.length > 0) batches.push(notes);
+    };
+    while (stepper.step < plan.steps) {
+      keep(stepper.next().ended);
+      onStep?.(stepper.step);
+    }
+    keep(stepper.finish());
+    return { score: stepper.score(), batches };
+  };
+  return {
+    seed,
+    plan,
+    piece,
+    draw({ check, onStep } = {}) {
+      const tries = Math.max(key ? keyTries : 1, check?.tries ?? 1);
+      const drawn = resampleUntil(
+        () => {
+          const { score, batches } = whole(onStep);
+          return { score, batches, keyMisfit: key ? keyMisfit(weightedPitches(score), key) : null, measure: check ? check.measure(score) : null };
+        },
+        (d) => (d.keyMisfit ?? 0) + Math.max(0, (d.measure ?? 0) - (check?.limit ?? 0)),
+        0,
+        tries,
+      );
+      return { ...drawn.piece, tries: drawn.tries, passed: drawn.passed };
+    },
+  };
+}
+
+
+
+/** Generate `count` pieces (each drawn again while it fails the key check, as `SamplingRun.draw`; `onNotes` hears the piece kept). Throws MusegenError('BAD_ARGUMENT') for options that make no sense. */
 export function samplePieces(generator: Generator, options: SampleOptions = {}): SampledPiece[] {
   const count = options.count ?? SAMPLE_DEFAULTS.count;
   if (!(Number.isInteger(count) && count >= 1)) throw new MusegenError('BAD_ARGUMENT', `the number of pieces must be a whole number of at least 1, not ${String(count)}`);
   const run = startSampling(generator, options);
   const { steps, primerSteps } = run.plan;
   return Array.from({ length: count }, (_, i) => {
-    const piece = run.piece();
-    const heard = (notes: TrackNote[]): void => {
-      if (notes.length > 0) options.onNotes?.(notes, i);
-    };
-    while (piece.step < steps) heard(piece.next().ended);
-    heard(piece.finish());
-    return { score: piece.score(), seed: run.seed, steps, primerSteps };
+    const { score, batches } = run.draw();
+    for (const notes of batches) options.onNotes?.(notes, i);
+    return { score, seed: run.seed, steps, primerSteps };
   });
 }
 
-function stepPiece(model: LeftToRight, plan: PiecePlan, sampling: SamplingOptions, rng: Rng, cadence: Cadence | null): PieceStepper {
+function stepPiece(model: LeftToRight, plan: PiecePlan, sampling: SamplingOptions, rng: Rng, steers: Steer[]): PieceStepper {
   const { context, primerSteps, primer } = plan;
   const session = model.session(context);
   let step = 0;
@@ -123,8 +199,8 @@ function stepPiece(model: LeftToRight, plan: PiecePlan, sampling: SamplingOption
     const primed = primer && 'tokens' in primer ? primer.tokens : null;
     const ended: TrackNote[] = [];
     for (let v = 0; v < session.tracks; v++) {
-      const token = step < primerSteps ? primed![v * primerSteps + step]! : drawIndex(cadence ? cadence.constrain(step, eventDistribution(session.logits(), sampling)) : eventDistribution(session.logits(), sampling), rng);
-      cadence?.observe(token);
+      const token = step < primerSteps ? primed![v * primerSteps + step]! : drawIndex(steers.reduce((p, s) => s.constrain(step, p), eventDistribution(session.logits(), sampling)), rng);
+      for (const s of steers) s.observe(token);
       ended.push(...session.push(token));
     }
     return ended;

@@ -6,6 +6,16 @@ export function barLength(ts: Meter): Ticks {
   return (ts.numerator * 4 * TICKS_PER_QUARTER) / ts.denominator;
 }
 
+/** Whether the meter's beat divides in three (6/8, 9/8, 12/8: a dotted beat). */
+export function isCompound(ts: Meter): boolean {
+  return ts.numerator % 3 === 0 && ts.numerator > 3;
+}
+
+/** Beats in a bar: the numerator, or a third of it in compound meters (6/8 has 2). */
+export function beatsInBar(ts: Meter): number {
+  return isCompound(ts) ? ts.numerator / 3 : ts.numerator;
+}
+
 /**
  * Start ticks of every bar up to `score.end` (at least one bar). With a pickup,
  * bar 0 is the pickup bar [0, pickup). A meter change starts a new bar.
