@@ -154,6 +154,22 @@ describe('training', () => {
     }
   });
 
+  it('resumes at a learning rate given, where a finished run is taken up with more epochs', async () => {
+    const dir = tmp.join('slower');
+    await cp(tmp.join('whole'), dir, { recursive: true });
+    const rates: number[] = [];
+    const onEvent = (e: TrainEvent): void => {
+      if (e.type === 'epoch-end') rates.push(e.learningRate);
+    };
+    await expect(train(corpus, { evaluation: standardEvaluation, output: dir, resume: true, epochs: 4, learningRate: 0 })).rejects.toThrow(/learning rate must be above 0 and at most 1, not 0/);
+    const slower = await train(corpus, { evaluation: standardEvaluation, output: dir, resume: true, epochs: 4, learningRate: 1e-4, onEvent });
+    expect(slower).toMatchObject({ interrupted: false, epochs: 4 });
+    expect(rates).toHaveLength(1);
+    expect([1e-4, 0.5e-4]).toContain(rates[0]); // the given rate, halved when that epoch did not improve
+    const { meta } = await readModelFolder(folderSource(dir));
+    expect((meta.metrics.history as { learningRate: number }[]).map((h) => h.learningRate).at(-1)).toBe(1e-4); // the rate the epoch ran at
+  });
+
   it('refuses too little music, and a folder that already holds a model', async () => {
     const short = createScore({ end: 4 * Q, parts: [createPart({ notes: [0, 1, 2, 3].map((i) => note(spellMidi(60 + i).step + '4', i)) })] });
     const small: Corpus = { ...corpus, pieces: [{ ...corpus.pieces[0]!, split: 'train', score: short }] };

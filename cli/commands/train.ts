@@ -171,7 +171,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--clip-norm <n>', 'gradient clipping (global norm)', optionParser(decimal), TRAIN_DEFAULTS.clipNorm)
     .addOption(new Option('--transpose <range>', 'augmentation: transpose each sequence by a random interval in this range, e.g. -5..6 (0: none)').argParser(optionParser(parseSemitoneRange)).default([0, 0], '0'))
     .option('--seed <n>', 'seed for a reproducible run (default: from the clock, printed)', optionParser(wholeNumber))
-    .option('--resume', 'continue the run whose checkpoint is in --output (its options are kept; --epochs and --patience may grow)')
+    .option('--resume', 'continue the run whose checkpoint is in --output (its options are kept; --epochs and --patience may grow, --lr sets the rate it goes on at)')
     .option('--force', 'replace a model already in --output')
     .option('--json', 'print the result as JSON on stdout');
   cacheOptions(command).action(async (paths: string[], _opts: TrainCliOptions, cmd: Command) => {
@@ -220,7 +220,8 @@ export function registerTrainCommand(program: Command): void {
         return await train(corpus, {
           output: opts.output, ...(options ? { options } : {}), resume: opts.resume, force: opts.force, onEvent, signal: abort.signal, evaluation: standardEvaluation,
           ...(opts.resume && given('epochs') ? { epochs: opts.epochs } : {}),
-          ...(opts.resume && given('patience') ? { patience: opts.patience } : {}), claimed,
+          ...(opts.resume && given('patience') ? { patience: opts.patience } : {}),
+          ...(opts.resume && given('lr') ? { learningRate: opts.lr } : {}), claimed,
         });
       } finally {
         done();

@@ -60,6 +60,11 @@ function whole(x: number, what: string, min: number, max = Number.MAX_SAFE_INTEG
   return x;
 }
 
+/** A learning rate checked: above 0, at most 1. */
+export function checkLearningRate(x: number): number {
+  return within(x, 'learning rate', 0, 1);
+}
+
 function within(x: number, what: string, low: number, high: number): number {
   if (!(typeof x === 'number' && x > low && x <= high)) throw bad(`${what} must be above ${low} and at most ${high}, not ${String(x)}`);
   return x;
@@ -86,7 +91,7 @@ export function trainOptions(input: TrainOptionsInput = {}): TrainOptions {
     hop: whole(input.hop ?? Math.max(1, Math.round(seqLen / 4)), 'hop', 1, 100_000),
     epochs: whole(input.epochs ?? TRAIN_DEFAULTS.epochs, 'epochs', 1, 100_000),
     batch: whole(input.batch ?? TRAIN_DEFAULTS.batch, 'batch size', 1, 100_000),
-    learningRate: within(input.learningRate ?? TRAIN_DEFAULTS.learningRate, 'learning rate', 0, 1),
+    learningRate: checkLearningRate(input.learningRate ?? TRAIN_DEFAULTS.learningRate),
     lrDecay: within(input.lrDecay ?? TRAIN_DEFAULTS.lrDecay, 'learning-rate decay', 0, 1),
     patience: whole(input.patience ?? TRAIN_DEFAULTS.patience, 'patience', 1),
     clipNorm: within(input.clipNorm ?? TRAIN_DEFAULTS.clipNorm, 'clip norm', 0, 1e6),

@@ -30,7 +30,7 @@ import { CHECKPOINT_DIR, initialState, readSnapshot, writeSnapshot, type Resumed
 import { claimOutput, type ClaimedOutput } from './output.js';
 import { prepareData, type DataDescription, type TrainingData } from './data.js';
 import { lossPlotSvg } from './loss-plot.js';
-import { MIN_LEARNING_RATE, mixSeed, trainOptions, type TrainOptions, type TrainOptionsInput } from './options.js';
+import { MIN_LEARNING_RATE, checkLearningRate, mixSeed, trainOptions, type TrainOptions, type TrainOptionsInput } from './options.js';
 
 /** What the loop reports as it goes (the CLI draws progress bars from these). */
 export type TrainEvent =
@@ -77,6 +77,8 @@ export interface TrainRun {
   /** Resuming: train up to this many epochs / with this patience instead of the saved ones. */
   epochs?: number;
   patience?: number;
+  /** Resuming: go on at this learning rate instead of where the schedule left it (a run on a plateau, at a lower one). */
+  learningRate?: number;
   /** Replace a model already in `output` (fresh runs). */
   force?: boolean;
   /** How each epoch is validated and the baseline it is shown beside. */
@@ -149,6 +151,7 @@ export async function train(corpus: Corpus, run: TrainRun): Promise<TrainResult>
       throw new MusegenError('BAD_ARGUMENT', 'the corpus (or its encoding) differs from the one this run started on; resume needs the same files', run.output);
     }
     const state = resumed?.state ?? initialState(opts);
+    if (resumed && run.learningRate !== undefined) state.learningRate = checkLearningRate(run.learningRate);
     // resuming with more epochs or more patience may take up a finished run
     state.finished = state.badEpochs >= opts.patience ? 'early-stop' : state.epoch >= epochLimit(opts, resumed?.generator.trainable) ? 'epochs' : null;
     if (resumed && state.finished) {
