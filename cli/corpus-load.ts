@@ -1,7 +1,29 @@
-/** Loading a corpus for a command: the cache options every such command takes, and a progress bar on stderr. */
+/** Loading a corpus for a command: the cache options every such command takes, a progress bar on stderr, and the pieces of one split. */
 import type { Command } from 'commander';
-import { loadCorpus, type Corpus, type SplitFractions } from '../src/index.js';
+import { MusegenError, loadCorpus, workingSplit, type Corpus, type CorpusPiece, type Split, type SplitFractions } from '../src/index.js';
+import { count } from './format.js';
 import { createProgress, type Progress } from './progress.js';
+
+export const SPLIT_CHOICES = ['train', 'valid', 'test', 'all'] as const;
+export type SplitChoice = Split | 'all';
+
+/** --split's parser. */
+export function splitChoice(text: string): SplitChoice {
+  if (!(SPLIT_CHOICES as readonly string[]).includes(text)) throw new MusegenError('BAD_ARGUMENT', `unknown split "${text}" (choose from ${SPLIT_CHOICES.join(', ')})`);
+  return text as SplitChoice;
+}
+
+/** The pieces of a split as musegen train splits the corpus (valid may be held out of train, as corpus info shows); MusegenError('EMPTY') when it has none. */
+export function piecesOfSplit(corpus: Corpus, split: SplitChoice, paths: string[]): CorpusPiece[] {
+  const working = workingSplit(corpus.pieces);
+  const bySplit = { train: working.train, valid: working.valid, test: corpus.pieces.filter((p) => p.split === 'test'), all: corpus.pieces };
+  const pieces = bySplit[split];
+  if (pieces.length === 0) {
+    const held = (['train', 'valid', 'test'] as const).map((s) => `${s} ${count(bySplit[s].length)}`).join(' · ');
+    throw new MusegenError('EMPTY', `no piece in the ${split} split (${held}): choose another --split, or all`, paths.join(', '));
+  }
+  return pieces;
+}
 
 export interface CorpusLoadOptions {
   cache: boolean;

@@ -80,4 +80,12 @@ describe('musegen stats', () => {
     expect(table.text).toMatch(/ends on the tonic/);
     expect(table.text).toMatch(/longest run +\d+ notes/);
   });
+
+  it('compares with one split of the reference: --split train takes the pieces musegen train trains on', () => {
+    const counts = (['all', 'train', 'test'] as const).map((split) => JSON.parse(musegen(['stats', 'sampled', '--against', FOLK_DEMO, '--split', split, '--json', '-q'], { cwd: tmp.path }).text).reference.pieces);
+    expect(counts).toEqual([24, 18, 4]); // corpus info: train 18 · valid 2, held out of train · test 4
+    const bad = musegen(['stats', 'sampled', '--against', FOLK_DEMO, '--split', 'dev'], { cwd: tmp.path });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown split "dev" \(choose from train, valid, test, all\)/);
+  });
 });

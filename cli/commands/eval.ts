@@ -10,11 +10,11 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  MusegenError, attributeEffects, benchmarkFile, chordAccuracy, evaluationWindows, interpolationSmoothness, latentReconstruction, benchmarkNamed, bundledModelPath, evaluateLikelihood, folderSource, loadGenerator, publishedComparison, workingSplit,
-  type AttributeEffect, type ChordAccuracyReport, type InterpolationReport, type LikelihoodReport, type ReconstructionReport, type Split,
+  MusegenError, attributeEffects, benchmarkFile, chordAccuracy, evaluationWindows, interpolationSmoothness, latentReconstruction, benchmarkNamed, bundledModelPath, evaluateLikelihood, folderSource, loadGenerator, publishedComparison,
+  type AttributeEffect, type ChordAccuracyReport, type InterpolationReport, type LikelihoodReport, type ReconstructionReport,
 } from '../../src/index.js';
 import { startBackend } from '../backend.js';
-import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
+import { cacheOptions, loadCorpusWithProgress, piecesOfSplit, splitChoice, type SplitChoice } from '../corpus-load.js';
 import { count, table } from '../format.js';
 import { optionParser } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -22,19 +22,13 @@ import { createProgress } from '../progress.js';
 interface EvalCliOptions {
   model?: string;
   data: string[];
-  split: Split | 'all';
+  split: SplitChoice;
   json?: boolean;
   cache: boolean;
   cacheDir?: string;
   quiet?: boolean;
 }
 
-const SPLITS = ['train', 'valid', 'test', 'all'] as const;
-
-function splitChoice(text: string): Split | 'all' {
-  if (!(SPLITS as readonly string[]).includes(text)) throw new MusegenError('BAD_ARGUMENT', `unknown split "${text}" (choose from ${SPLITS.join(', ')})`);
-  return text as Split | 'all';
-}
 
 function render(r: LikelihoodReport & { model: string; data: string; split: string; comparable: string | null }): string {
   const rows: [string, string][] = [
@@ -107,18 +101,11 @@ export function registerEvalCommand(program: Command): void {
         return benchmark ? benchmarkFile(benchmark) : d;
       });
       const corpus = await loadCorpusWithProgress(paths, { cache: opts.cache, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), quiet: Boolean(opts.quiet) });
-      // the split musegen train uses: valid may be held out of train (as corpus info shows)
-      const working = workingSplit(corpus.pieces);
-      const bySplit = { train: working.train, valid: working.valid, test: corpus.pieces.filter((p) => p.split === 'test'), all: corpus.pieces };
-      const pieces = bySplit[opts.split];
-      if (pieces.length === 0) {
-        const held = (['train', 'valid', 'test'] as const).map((s) => `${s} ${count(bySplit[s].length)}`).join(' · ');
-        throw new MusegenError('EMPTY', `no piece in the ${opts.split} split (${held}): choose another --split, or all`, paths.join(', '));
-      }
+      const pieces = piecesOfSplit(corpus, opts.split, paths);
       const bar = createProgress({ label: 'evaluating', total: pieces.length, unit: 'pieces', quiet: Boolean(opts.quiet) });
       if (generator.chords) {
         // chord models: chords per beat against the tunes' own, beside the baselines fitted on the training split
-        const report = chordAccuracy(generator, pieces.map((p) => p.score), working.train.map((p) => p.score), { onPiece: (done) => bar.update(done) });
+        const report = chordAccuracy(generator, pieces.map((p) => p.score), piecesOfSplit(corpus, 'train', paths).map((p) => p.score), { onPiece: (done) => bar.update(done) });
         bar.finish();
         const result = { model: modelDir, data: paths.join(', '), split: opts.split, kind: generator.kind, ...report };
         process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderChords(result));

@@ -1,16 +1,18 @@
 /**
- * `musegen stats generated/ --against corpus/`: how a set of pieces (what a
+ * `musegen stats generated/ --against corpus/ [--split train]`: how a set of pieces (what a
  * model made) compares with a reference set (what it trained on) — MGEval's
  * feature overlap, bar metrics, form and copies. A table on stdout, or JSON
  * with --json; loading progress on stderr.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { setStatistics, type SetProfile, type SetStatistics } from '../../src/index.js';
-import { cacheOptions, loadCorpusWithProgress } from '../corpus-load.js';
+import { cacheOptions, loadCorpusWithProgress, piecesOfSplit, splitChoice, type SplitChoice } from '../corpus-load.js';
+import { optionParser } from '../options.js';
 import { count, section, table } from '../format.js';
 
 interface StatsOptions {
   against: string[];
+  split: SplitChoice;
   json?: boolean;
   cache: boolean;
   cacheDir?: string;
@@ -50,13 +52,14 @@ export function registerStatsCommand(program: Command): void {
     .description('compare generated pieces with a reference corpus: MGEval features, bar metrics, form, copies')
     .argument('<paths...>', 'the generated pieces: files and folders')
     .requiredOption('--against <paths...>', 'the reference: the corpus the model trained on')
+    .addOption(new Option('--split <name>', 'the reference\'s pieces: train, valid, test (as musegen train splits the corpus) or all').argParser(optionParser(splitChoice)).default('all', 'all'))
     .option('--json', 'print JSON instead of a table');
   cacheOptions(command).action(async (paths: string[], _opts: StatsOptions, cmd: Command) => {
     const opts = cmd.optsWithGlobals<StatsOptions>();
     const load = { cache: opts.cache, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), quiet: Boolean(opts.quiet) };
     const generated = await loadCorpusWithProgress(paths, load);
     const reference = await loadCorpusWithProgress(opts.against, load);
-    const stats = setStatistics(generated.pieces.map((p) => p.score), reference.pieces.map((p) => p.score));
+    const stats = setStatistics(generated.pieces.map((p) => p.score), piecesOfSplit(reference, opts.split, opts.against).map((p) => p.score));
     process.stdout.write(opts.json ? `${JSON.stringify(stats, null, 2)}\n` : render(stats));
   });
 }
