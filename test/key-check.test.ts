@@ -3,14 +3,17 @@
  * (0 for the key they are in, the correlations' difference otherwise),
  * the tonic of each mode, and on the bundled model, pieces asked in
  * E minor drawn again until they read in E minor — the first draw the same
- * piece as without the check, `onNotes` hearing only the piece kept.
+ * piece as without the check, `onNotes` hearing only the piece kept; and
+ * `musegen sample --key`: the draws and the key in --json, a warning when no draw reads in the key.
  */
 import { describe, expect, it } from 'vitest';
 import {
   TICKS_PER_QUARTER as Q, estimateKey, folderSource, hasMinorThird, initBackend, keyMisfit, keyTonic, loadGenerator, parseKey, samplePieces, startSampling, weightedPitches,
   type Generator,
 } from '../src/index.js';
+import { musegen } from './helpers/cli.js';
 import { BUNDLED_MODEL } from './helpers/paths.js';
+import { useTempDir } from './helpers/temp.js';
 
 const notes = (midis: number[], weights: number[] = midis.map(() => 1)): { midi: number; duration: number }[] => midis.map((midi, i) => ({ midi, duration: weights[i]! * Q }));
 // a C major scale with the tonic triad weighed: C major is its likeliest key
@@ -85,5 +88,26 @@ describe('pieces of the bundled model asked in E minor', () => {
     });
     const kept = pieces.flatMap((p) => p.score.parts.flatMap((part) => part.notes.map((n) => n.onset)));
     expect(heard.sort((a, b) => a - b)).toEqual(kept.sort((a, b) => a - b));
+  });
+});
+
+describe('musegen sample --key', () => {
+  const tmp = useTempDir('key-check');
+  it('reports the draws each piece took and whether it reads in the key; --key-tries 1 checks nothing', () => {
+    const checked = musegen(['sample', '--key', 'E minor', '-n', '6', '--bars', '8', '--seed', '2', '--temp', '0.8', '-o', 'em.mid', '--json', '-q'], { cwd: tmp.path });
+    expect(checked.code).toBe(0);
+    const pieces = JSON.parse(checked.text).pieces as { draws: number; inKey: boolean | null }[];
+    expect(pieces).toHaveLength(6);
+    for (const p of pieces) expect(p.inKey === true || p.draws === 5).toBe(true);
+    expect(pieces.filter((p) => p.inKey).length).toBeGreaterThanOrEqual(5);
+    const unchecked = musegen(['sample', '--key', 'E minor', '--key-tries', '1', '-n', '6', '--bars', '8', '--seed', '2', '--temp', '0.8', '-o', 'u.mid', '--json', '-q'], { cwd: tmp.path });
+    expect((JSON.parse(unchecked.text).pieces as { draws: number; inKey: boolean | null }[]).map((p) => [p.draws, p.inKey])).toEqual(Array(6).fill([1, null]));
+  });
+
+  it('warns in one line when no draw reads in the key', () => {
+    const r = musegen(['sample', '--key', 'F# minor', '--key-tries', '2', '-n', '8', '--bars', '1', '--seed', '1', '-o', 'f.mid'], { cwd: tmp.path });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr).toMatch(/^musegen: warning: piece \d+: every one of 2 draws reads in another key than F# minor; kept the closest$/m);
   });
 });

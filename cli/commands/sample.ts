@@ -222,6 +222,7 @@ export function registerSampleCommand(program: Command): void {
       let written: string[] = [];
       const notes: number[] = [];
       const copied: { longestBars: number; tries: number }[] = [];
+      const draws: { draws: number; inKey: boolean | null }[] = [];
       try {
         for (let i = 0; i < opts.count; i++) {
           const title = `${opts.title ?? `musegen, seed ${run.seed}`}${opts.count > 1 ? ` (${i + 1} of ${opts.count})` : ''}`;
@@ -240,6 +241,7 @@ export function registerSampleCommand(program: Command): void {
             warn(`piece ${i + 1}: every one of ${drawn.tries} draws ${why.join(' or ')}; kept the closest${check ? ` (${drawn.measure!.toFixed(2)} bars)` : ''}`);
           }
           if (check) copied.push({ longestBars: drawn.measure!, tries: drawn.tries });
+          draws.push({ draws: drawn.tries, inKey: drawn.keyMisfit === null ? null : drawn.keyMisfit === 0 });
           const piece = drawn.score;
           const score = performPiece(piece, {
             title, accents: opts.accents, ...(opts.program !== undefined ? { program: opts.program } : {}),
@@ -255,7 +257,7 @@ export function registerSampleCommand(program: Command): void {
         await files.discard();
       }
       if (opts.json) {
-        const pieces = written.map((file, i) => ({ file, format, bars: opts.bars, notes: notes[i], ...(copies ? { copy: copied[i] } : {}) }));
+        const pieces = written.map((file, i) => ({ file, format, bars: opts.bars, notes: notes[i], ...draws[i], ...(copies ? { copy: copied[i] } : {}) }));
         writeStdout(`${JSON.stringify({ model: modelDir, seed: run.seed, primer: opts.prime ?? null, pieces }, null, 2)}\n`);
       }
       if (!quiet) {
