@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  TICKS_PER_QUARTER as Q, estimateKey, folderSource, hasMinorThird, initBackend, keyMisfit, keyTonic, loadGenerator, parseKey, samplePieces, startSampling, weightedPitches,
+  SAMPLE_DEFAULTS, TICKS_PER_QUARTER as Q, estimateKey, folderSource, hasMinorThird, initBackend, keyMisfit, keyTonic, loadGenerator, parseKey, samplePieces, startSampling, weightedPitches,
   type Generator,
 } from '../src/index.js';
 import { musegen } from './helpers/cli.js';
@@ -98,7 +98,7 @@ describe('musegen sample --key', () => {
     expect(checked.code).toBe(0);
     const pieces = JSON.parse(checked.text).pieces as { draws: number; inKey: boolean | null }[];
     expect(pieces).toHaveLength(6);
-    for (const p of pieces) expect(p.inKey === true || p.draws === 5).toBe(true);
+    for (const p of pieces) expect(p.inKey === true || p.draws === SAMPLE_DEFAULTS.keyTries).toBe(true);
     expect(pieces.filter((p) => p.inKey).length).toBeGreaterThanOrEqual(5);
     const unchecked = musegen(['sample', '--key', 'E minor', '--key-tries', '1', '-n', '6', '--bars', '8', '--seed', '2', '--temp', '0.8', '-o', 'u.mid', '--json', '-q'], { cwd: tmp.path });
     expect((JSON.parse(unchecked.text).pieces as { draws: number; inKey: boolean | null }[]).map((p) => [p.draws, p.inKey])).toEqual(Array(6).fill([1, null]));

@@ -32,6 +32,7 @@ export const RESTATEMENT_BARS: readonly number[] = [2, 4, 8];
 /** The boost `sample` uses when none is asked (chosen by bench/form.ts; models/README.md). */
 export const DEFAULT_RESTATEMENT_BOOST = 5;
 
+/** A boost checked: from 1 (off) to 1000; throws MusegenError(BAD_ARGUMENT) otherwise. */
 export function checkRestatementBoost(boost: number): number {
   if (!(Number.isFinite(boost) && boost >= 1 && boost <= 1000)) throw new MusegenError('BAD_ARGUMENT', `the restatement boost must be a number from 1 (off) to 1000, not ${String(boost)}`);
   return boost;

@@ -48,7 +48,7 @@ export interface SampleOptions extends Partial<SamplingOptions>, Partial<PieceSh
   keyTries?: number;
 }
 
-export const SAMPLE_DEFAULTS = { count: 1, bars: 16, cadence: true, restatement: DEFAULT_RESTATEMENT_BOOST, keyTries: 5 } as const;
+export const SAMPLE_DEFAULTS = { count: 1, bars: 16, cadence: true, restatement: DEFAULT_RESTATEMENT_BOOST, keyTries: 10 } as const;
 
 export interface SampledPiece {
   score: Score;
