@@ -16,7 +16,7 @@
  *
  * The model still decides: nothing leans until it has restated a whole beat
  * of its own accord, and a token it finds unlikely stays unlikely (a
- * probability of 0.02 becomes 0.09 at boost 5, one of 0.7 becomes 0.92).
+ * probability of 0.02 becomes 0.08 at boost 4, one of 0.7 becomes 0.90).
  * Measured in bench/form.ts (models/README.md). Melody models (one token
  * stream) only; boost 1 turns it off.
  */
@@ -30,7 +30,7 @@ import { reweigh, type Steer } from './steer.js';
 export const RESTATEMENT_BARS: readonly number[] = [2, 4, 8];
 
 /** The boost `sample` uses when none is asked (chosen by bench/form.ts; models/README.md). */
-export const DEFAULT_RESTATEMENT_BOOST = 5;
+export const DEFAULT_RESTATEMENT_BOOST = 4;
 
 /** A boost checked: from 1 (off) to 1000; throws MusegenError(BAD_ARGUMENT) otherwise. */
 export function checkRestatementBoost(boost: number): number {
