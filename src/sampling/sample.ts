@@ -19,13 +19,13 @@ import { createRng, randomSeed, type Rng, type Seed } from '../engine/index.js';
 import { layoutFor, type TrackNote } from '../encoding/index.js';
 import { MusegenError } from '../errors.js';
 import type { Generator, LeftToRight } from '../generators/index.js';
-import { keyMisfit, weightedPitches, type Score, type Steps } from '../score/index.js';
+import type { Score, Steps } from '../score/index.js';
 import { cadenceFor } from './cadence.js';
 import { DEFAULT_RESTATEMENT_BOOST, checkRestatementBoost, restatementFor } from './restatement.js';
 import type { Steer } from './steer.js';
-import { planPiece, usesKey, type PieceShape, type PiecePlan } from './context.js';
+import { planPiece, type PieceShape, type PiecePlan } from './context.js';
 import { gibbsPiece } from './gibbs-piece.js';
-import { resampleUntil } from './resample.js';
+import { DEFAULT_KEY_TRIES, checkedRun, keyCheck, type DrawnPiece, type PieceCheck } from './checked-run.js';
 import { latentPiece } from './latent.js';
 import { checkSamplingOptions, drawIndex, drawRow, eventDistribution, type SamplingOptions } from './distribution.js';
 
@@ -48,7 +48,7 @@ export interface SampleOptions extends Partial<SamplingOptions>, Partial<PieceSh
   keyTries?: number;
 }
 
-export const SAMPLE_DEFAULTS = { count: 1, bars: 16, cadence: true, restatement: DEFAULT_RESTATEMENT_BOOST, keyTries: 10 } as const;
+export const SAMPLE_DEFAULTS = { count: 1, bars: 16, cadence: true, restatement: DEFAULT_RESTATEMENT_BOOST, keyTries: DEFAULT_KEY_TRIES } as const;
 
 export interface SampledPiece {
   score: Score;
@@ -68,28 +68,6 @@ export interface PieceStepper {
   finish(): TrackNote[];
   /** The piece so far (after `finish`, the whole piece). */
   score(): Score;
-}
-
-/** A check a whole piece must pass, else it is drawn again: its measure at most `limit`, in at most `tries` draws. */
-export interface PieceCheck {
-  measure(score: Score): number;
-  limit: number;
-  tries: number;
-}
-
-/** A whole piece, drawn until it passed its checks. */
-export interface DrawnPiece {
-  score: Score;
-  /** Draws it took. */
-  tries: number;
-  /** False when no draw passed every check: the closest is kept. */
-  passed: boolean;
-  /** With a key asked and checked: how much better another key fits its notes (0: it reads in the asked key). */
-  keyMisfit: number | null;
-  /** The measure of the caller's check, when there is one. */
-  measure: number | null;
-  /** The notes as each step finished them (`onNotes`' batches). */
-  batches: TrackNote[][];
 }
 
 /** A sampling run checked and planned: `piece()` gives pieces 0, 1, … a step at a time (no checks: live output cannot take a step back); `draw()` whole ones, checked, as `samplePieces` makes them. */
@@ -127,51 +105,6 @@ export function startSampling(generator: Generator, options: Omit<SampleOptions,
   const steers = (): Steer[] => [restatementFor(generator.encoder, plan, boost), cadence ? cadenceFor(generator.encoder, plan) : null].filter((s) => s !== null);
   return checkedRun(seed, plan, () => (model ? stepPiece(model, plan, sampling, rng.fork(), steers()) : gibbsPiece(generator, plan, sampling.temperature, rng.fork())), keyCheck(generator, options));
 }
-
-/** The key check of a run: the key asked, for a model that learned the key feature. */
-function keyCheck(generator: Generator, options: Pick<SampleOptions, 'key' | 'keyTries'>): Pick<SampleOptions, 'key' | 'keyTries'> {
-  return { ...(options.key && usesKey(generator.encoder) ? { key: options.key } : {}), ...(options.keyTries !== undefined ? { keyTries: options.keyTries } : {}) };
-}
-
-/** A run whose `draw()` runs `piece()` to the end, again while the piece fails its checks. */
-function checkedRun(seed: Seed, plan: PiecePlan, piece: () => PieceStepper, options: Pick<SampleOptions, 'key' | 'keyTries'>): SamplingRun {
-  const keyTries = options.keyTries ?? SAMPLE_DEFAULTS.keyTries;
-  if (!(Number.isInteger(keyTries) && keyTries >= 1 && keyTries <= 1000)) throw new MusegenError('BAD_ARGUMENT', `key tries must be a whole number from 1 (no check) to 1000, not ${String(keyTries)}`);
-  const key = keyTries > 1 ? options.key : undefined;
-  const whole = (onStep?: (step: Steps) => void): { score: Score; batches: TrackNote[][] } => {
-    const stepper = piece();
-    const batches: TrackNote[][] = [];
-    const keep = (notes: TrackNote[]): void => {
-      if (notes.length > 0) batches.push(notes);
-    };
-    while (stepper.step < plan.steps) {
-      keep(stepper.next().ended);
-      onStep?.(stepper.step);
-    }
-    keep(stepper.finish());
-    return { score: stepper.score(), batches };
-  };
-  return {
-    seed,
-    plan,
-    piece,
-    draw({ check, onStep } = {}) {
-      const tries = Math.max(key ? keyTries : 1, check?.tries ?? 1);
-      const drawn = resampleUntil(
-        () => {
-          const { score, batches } = whole(onStep);
-          return { score, batches, keyMisfit: key ? keyMisfit(weightedPitches(score), key) : null, measure: check ? check.measure(score) : null };
-        },
-        (d) => (d.keyMisfit ?? 0) + Math.max(0, (d.measure ?? 0) - (check?.limit ?? 0)),
-        0,
-        tries,
-      );
-      return { ...drawn.piece, tries: drawn.tries, passed: drawn.passed };
-    },
-  };
-}
-
-
 
 /** Generate `count` pieces (each drawn again while it fails the key check, as `SamplingRun.draw`; `onNotes` hears the piece kept). Throws MusegenError('BAD_ARGUMENT') for options that make no sense. */
 export function samplePieces(generator: Generator, options: SampleOptions = {}): SampledPiece[] {
