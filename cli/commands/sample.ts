@@ -181,7 +181,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--program <n>', 'General MIDI instrument of the piece, 0–127 (default: the model\'s, or the primer\'s; 0 is a piano)', optionParser(gmProgram))
     .option('--no-accents', 'every note at one velocity, instead of accents on the strong beats as a player gives them')
     .option('--no-cadence', 'melody models in a key: let the model end as it likes (default: the piece ends on the tonic, held through the last beat)')
-    .option('--restate <x>', `melodies: once a beat of what was played 2, 4 or 8 bars before has come back, the probability of going on with it × x, until the bars have come back whole (1: off)`, optionParser(restateBoost), SAMPLE_DEFAULTS.restatement)
+    .option('--restate <x>', 'melodies: once what was played 2, 4 or 8 bars before comes back from a bar\'s downbeat (a beat of it), going on with it is x times likelier, until those bars have come back whole (1: off)', optionParser(restateBoost), SAMPLE_DEFAULTS.restatement)
     .option('--key-tries <n>', 'with --key: draw a piece again, up to n times, while its notes read in another key (Krumhansl–Kessler); 1: no check', optionParser(keyTries), SAMPLE_DEFAULTS.keyTries)
     .option('--max-copy-bars <n>', `draw a piece again (up to ${MAX_COPY_TRIES} times) while its longest run of notes found in the training corpus is longer than n bars`, optionParser(copyBars))
     .option('--against <paths...>', 'the corpus --max-copy-bars checks against, every piece of it (default: the training corpus the model\'s musegen.json names)')
