@@ -2,13 +2,16 @@
  * The restatement hold (src/sampling/restatement.ts): worked out on
  * hand-made probabilities — when it leans, by how much, when it lets go —
  * and, on the bundled model, more pieces that bring a 2-bar unit back with
- * it than without.
+ * it than without; and `sample`'s warnings where --restate or --key-tries cannot act.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   MelodyEncoder, VoiceStreamEncoder, folderSource, initBackend, loadGenerator, parseKey, parseMeter, pieceFeatures, planPiece, restatementFor, samplePieces,
 } from '../src/index.js';
-import { BUNDLED_MODEL } from './helpers/paths.js';
+import { musegen } from './helpers/cli.js';
+import { BUNDLED_MODEL, ROOT } from './helpers/paths.js';
+import { useTempDir } from './helpers/temp.js';
 
 // C4..C5 at one step per eighth: 2 + 13 tokens; a bar of 4/4 is 8 steps, a beat 2
 const enc = new MelodyEncoder({ stepsPerQuarter: 2, lowest: 60, highest: 72, features: ['beat'] });
@@ -82,5 +85,19 @@ describe('pieces of the bundled model', () => {
     const [without, withHold] = [repeating(1), repeating(10)];
     generator.dispose();
     expect(withHold).toBeGreaterThan(without + 2);
+  });
+});
+
+describe('musegen sample --restate and --key-tries', () => {
+  const tmp = useTempDir('restate-cli');
+  it('warn in one line where they cannot act: a model that writes no melody step by step, no --key', () => {
+    const chorale = musegen(['sample', '-m', join(ROOT, 'models', 'chorale'), '--restate', '3', '--bars', '1', '-o', 'c.mid'], { cwd: tmp.path });
+    expect(chorale.code).toBe(0);
+    expect(chorale.stderr).toMatch(/^musegen: warning: --restate holds a melody's restatements: this model does not write a melody step by step, so it does nothing$/m);
+    const keyless = musegen(['sample', '--key-tries', '3', '--bars', '1', '-o', 'k.mid'], { cwd: tmp.path });
+    expect(keyless.code).toBe(0);
+    expect(keyless.stderr).toMatch(/^musegen: warning: --key-tries checks the key asked with --key: without --key it does nothing$/m);
+    const quiet = musegen(['sample', '--restate', '2', '--key', 'G', '--key-tries', '3', '--bars', '1', '-o', 'q.mid'], { cwd: tmp.path });
+    expect(quiet.stderr).not.toMatch(/warning/);
   });
 });

@@ -204,6 +204,9 @@ export function registerSampleCommand(program: Command): void {
       });
       for (const line of unheededShape(generator.encoder, { ...(opts.key ? { key: opts.key } : {}), ...(opts.meter ? { meter: opts.meter } : {}) })) warn(line);
       const melodyModel = generator.encoder.spec.encoding === 'melody';
+      const given = (option: string): boolean => cmd.getOptionValueSource(option) === 'cli';
+      if (given('restate') && !(melodyModel && generator.leftToRight)) warn('--restate holds a melody\'s restatements: this model does not write a melody step by step, so it does nothing');
+      if (given('keyTries') && !opts.key) warn('--key-tries checks the key asked with --key: without --key it does nothing');
       if (opts.part !== undefined && !(primer && melodyModel)) warn(primer ? 'this model reads every part of the primer: --part does nothing' : '--part chooses the part of the primer to continue: without --prime it does nothing');
       const primerPart = primer && melodyModel ? opts.part ?? 'top' : undefined;
       const partLine = primerPart !== undefined ? checkedOptions(cmd, () => primerPartLine(primerPart, primer!, opts.prime!)) : undefined;
