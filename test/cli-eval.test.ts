@@ -6,7 +6,7 @@
  * tunes against the demo corpus, and on the corpus against itself (every
  * tune a copy of itself).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BENCHMARKS, benchmarkFile, folderSource, initBackend, loadCorpus, loadGenerator, evaluateLikelihood, MusegenError,
@@ -60,6 +60,19 @@ describe('musegen eval', () => {
       expect(out.nll).toBeGreaterThan(0);
       expect(out.frameAccuracy).toBeGreaterThanOrEqual(0);
       expect(out.comparable).toMatch(/Bai et al. 2018's convention .* published: LSTM 8.45, TCN 8.10/);
+    });
+
+  it.skipIf(!haveCorpus('the JSB benchmark evaluation', corpusPath('jsb-chorales', 'jsb-chorales-quarter.json')))(
+    'a piano-roll model that reads the rows 1 and 2 bars back (--features lookback) trains, scores and samples', () => {
+      const t = musegen(['train', 'jsb', '--encoding', 'pianoroll', '--range', '21..108', '--steps-per-quarter', '1', '--features', 'lookback', '--lookback-bars', '1,2', '--no-onsets', '--units', '24', '--layers', '1', '--epochs', '1', '--seq-len', '32', '--seed', '1', '-o', 'jsb-lookback', '--json', '-q'].map((a) => (a === 'jsb' ? corpusPath('jsb-chorales', 'jsb-chorales-quarter.json') : a)), { cwd: tmp.path });
+      expect(t.code, t.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(tmp.join('jsb-lookback', 'musegen.json'), 'utf8')).encoder.features).toEqual([{ name: 'lookback', bars: [1, 2] }]);
+      const r = musegen(['eval', '-m', 'jsb-lookback', '--data', 'jsb', '--json', '-q'], { cwd: tmp.path });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.text)).toMatchObject({ output: 'roll', split: 'test', pieces: 77, positions: 4725 - 77, frameWidth: 88 });
+      const s = musegen(['sample', '-m', 'jsb-lookback', '--bars', '4', '--seed', '2', '-o', 'lb.mid', '--json', '-q'], { cwd: tmp.path });
+      expect(s.code, s.stderr).toBe(0);
+      expect(JSON.parse(s.text).pieces[0].bars).toBe(4);
     });
 });
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createPart, createScore, parsePitch, TICKS_PER_QUARTER as Q, type Note } from '../src/score/index.js';
-import { GenerationState, MelodyEncoder, specOf, type EncodedEvents } from '../src/encoding/index.js';
+import { GenerationState, MelodyEncoder, PianoRollEncoder, specOf, type EncodedEvents, type EncodedRoll } from '../src/encoding/index.js';
+import { encoderSpecFor, parseBarList, unheededChoices } from '../src/training/index.js';
 import { planPiece, parseMeter } from '../src/sampling/index.js';
 import { isMusegenError } from '../src/errors.js';
 import { musegen } from './helpers/cli.js';
@@ -140,15 +141,64 @@ describe('form features: specs', () => {
     }
   });
 
-  it('lookback on a piano roll is refused in one line', () => {
-    let caught: unknown;
-    try {
-      specOf('pianoroll', { features: ['lookback'] });
-    } catch (err) {
-      caught = err;
+  it('--lookback-bars: whole bars, each once; refused otherwise in one line', () => {
+    expect(parseBarList('1,2,3,4,6,8')).toEqual([1, 2, 3, 4, 6, 8]);
+    for (const text of ['1,,2', '1,1', 'two', '1.5', '-1']) {
+      let caught: unknown;
+      try {
+        parseBarList(text);
+      } catch (err) {
+        caught = err;
+      }
+      expect(isMusegenError(caught), text).toBe(true);
+      expect(String((caught as Error).message)).toMatch(/whole bars, each once/);
     }
-    expect(isMusegenError(caught)).toBe(true);
-    expect(String((caught as Error).message)).toMatch(/lookback.*event encoding/);
+    expect(encoderSpecFor({ encoding: 'pianoroll', features: ['beat', 'lookback'], lookbackBars: [1, 8] }).features.at(-1)).toEqual({ name: 'lookback', bars: [1, 8] });
+    const spec = encoderSpecFor({ encoding: 'pianoroll', features: ['beat'] });
+    expect(unheededChoices({ lookbackBars: [1, 8] }, spec)).toEqual([expect.stringMatching(/--lookback-bars .* no lookback/)]);
+  });
+});
+
+describe('lookback on a piano roll', () => {
+  // 2/4 at one step per quarter, 2 steps a bar, C4..E4 (5 keys, no onsets):
+  //   step   0  1  | 2  3  | 4  5    | 6  7
+  //          C  E  | C  E  | C+E  .  | C  E
+  const roll = new PianoRollEncoder({ stepsPerQuarter: 1, lowest: 60, highest: 64, onsets: false, features: [{ name: 'lookback', bars: [1, 2] }] });
+  const notes: Note[] = [
+    ...[0, 2, 4, 6].map((q) => ({ pitch: parsePitch('C4'), onset: q * Q, duration: Q, velocity: 80 })),
+    ...[1, 3, 4, 7].map((q) => ({ pitch: parsePitch('E4'), onset: q * Q, duration: Q, velocity: 80 })),
+  ];
+  const e = roll.encode(createScore({ timeSignatures: [{ tick: 0, numerator: 2, denominator: 4 }], end: 8 * Q, parts: [createPart({ notes })] })) as EncodedRoll;
+  const C = [1, 0, 0, 0, 0];
+  const E = [0, 0, 0, 0, 1];
+  const CE = [1, 0, 0, 0, 1];
+  const NONE = [0, 0, 0, 0, 0];
+  const at = (s: number): { back1: number[]; back2: number[]; flags: number[] } => {
+    const f = Array.from(e.features.subarray(s * e.featureWidth, (s + 1) * e.featureWidth));
+    return { back1: f.slice(0, 5), back2: f.slice(5, 10), flags: f.slice(10) };
+  };
+
+  it('lays out the rows of each distance, then one repeat flag per distance', () => {
+    expect(roll.featureLayout.columns).toEqual([{ name: 'lookback', offset: 0, width: 2 * (5 + 1) }]);
+  });
+
+  it('holds the rows one and two bars back, and whether the last row repeated them', () => {
+    expect(at(1)).toEqual({ back1: NONE, back2: NONE, flags: [0, 0] });
+    expect(at(2)).toEqual({ back1: C, back2: NONE, flags: [0, 0] });
+    expect(at(3)).toEqual({ back1: E, back2: NONE, flags: [1, 0] }); // C at 2 = C at 0
+    expect(at(4)).toEqual({ back1: C, back2: C, flags: [1, 0] }); // E at 3 = E at 1, nothing 2 bars before
+    expect(at(5)).toEqual({ back1: E, back2: E, flags: [0, 0] }); // C+E at 4 ≠ C at 2, ≠ C at 0
+    expect(at(6)).toEqual({ back1: CE, back2: C, flags: [0, 0] }); // the rest at 5 ≠ E at 3
+    expect(at(7)).toEqual({ back1: NONE, back2: E, flags: [0, 1] }); // C at 6 = C at 2
+  });
+
+  it('a state fed the roll row by row asks for the rows its encoding holds', () => {
+    const state = new GenerationState(roll, e.context, 1);
+    for (let s = 0; s < e.steps; s++) {
+      expect(Array.from(state.featureRow()), `step ${s}`).toEqual(Array.from(e.features.subarray(s * e.featureWidth, (s + 1) * e.featureWidth)));
+      // a sampler's probabilities read as on/off, as the decoder reads them
+      state.pushRow(e.roll.subarray(s * e.width, (s + 1) * e.width).map((v) => (v ? 0.9 : 0.2)));
+    }
   });
 });
 

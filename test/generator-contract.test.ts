@@ -170,6 +170,7 @@ describe('kind options and encodings', () => {
     expect(modelKind('conv').unsupported(new MelodyEncoder())).toMatch(/conv models fill voice cells: voice cells are read from piano rolls/);
     expect(modelKind('conv').unsupported(new PianoRollEncoder({ parts: [0, 1, 2, 3], onsets: false }))).toBeNull();
     expect(modelKind('conv').unsupported(new PianoRollEncoder({ parts: [0, 1, 2, 3], onsets: true }))).toMatch(/without an onset channel/);
+    expect(modelKind('conv').unsupported(new PianoRollEncoder({ parts: [0, 1, 2, 3], onsets: false, features: ['lookback'] }))).toMatch(/cannot read the lookback feature/);
   });
 });
 

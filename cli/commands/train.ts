@@ -11,7 +11,7 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  ENCODING_CHOICES, FEATURE_NAMES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
+  ENCODING_CHOICES, FEATURE_NAMES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseBarList, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
   claimOutput, melodyPartsLine, savedCorpusPaths, unheededChoices, standardEvaluation, train, trainOptions,
   type PartChoice, type TrainEvent, type TrainOptionsInput, type TrainResult,
 } from '../../src/index.js';
@@ -35,6 +35,7 @@ interface TrainCliOptions {
   range?: [number, number];
   part?: PartChoice;
   onsets: boolean;
+  lookbackBars?: number[];
   kind: string;
   seqLen: number;
   hop?: number;
@@ -145,6 +146,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--steps-per-quarter <n>', 'grid resolution (default 4: sixteenth notes)', optionParser(wholeNumber))
     .option('--range <low..high>', 'pitches kept, e.g. C3..C7 or 48..96 (default: the encoding\'s)', optionParser(parsePitchRange))
     .option('--no-onsets', 'pianoroll: no onset channel (the benchmarks\' 88-key rolls have none)')
+    .option('--lookback-bars <list>', 'the lookback feature\'s distances in bars, comma-separated (default 1,2,4,8)', optionParser(parseBarList))
     .option('--part <n|name>', 'melody: the part whose top voice is the melody — an index (0 is the first), a part\'s name (any case), merged, or top: the part named soprano/melody/tune/lead/vocal, else the highest (default top)', optionParser(parsePartChoice))
     .addOption(new Option('--kind <name>', `model kind: ${modelKinds().map((k) => `${k.name} (${k.description})`).join('; ')}`).argParser(optionParser((t) => modelKind(t).name)).default(modelKinds()[0]!.name, modelKinds()[0]!.name));
   // one flag per option name; kinds that share a name (--units) share the flag, each kind's meaning listed
@@ -189,6 +191,7 @@ export function registerTrainCommand(program: Command): void {
       const choice = {
         encoding: opts.encoding, features: given('features') || opts.encoding ? opts.features : kindFeatures(opts.kind, opts.features), stepsPerQuarter: opts.stepsPerQuarter, range: opts.range, part: opts.part,
         ...(given('onsets') ? { onsets: opts.onsets } : {}),
+        ...(opts.lookbackBars ? { lookbackBars: opts.lookbackBars } : {}),
       };
       const input: TrainOptionsInput = {
         encoder: encoderSpecFor(choice, modelKind(opts.kind).encoder),

@@ -22,9 +22,9 @@ import {
 } from '../score/index.js';
 import { contextOfQuantized } from './context.js';
 import { featureLayout, featureRows, type FeatureLayout, type Sounding } from './features.js';
-import type { TokensAt } from './form-features.js';
+import type { ValuesAt } from './form-features.js';
 import { ReportBuilder } from './report.js';
-import { trackCount, type EncoderSpec } from './spec.js';
+import { rollRowWidth, trackCount, type EncoderSpec } from './spec.js';
 import { StreamDecoder, type GridStepReader } from './stream.js';
 import {
   countOffGrid, fermataSpans, fitToVocabulary, partsOf, selectTracks, skyline, toGrid, type GridNote,
@@ -61,7 +61,8 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
       spelled: spec.encoding !== 'pianoroll' && spec.spelled,
       alters: spec.encoding !== 'pianoroll' ? spec.alters : [],
     });
-    this.featureLayout = featureLayout(spec.features, this.tracks, spec.encoding === 'pianoroll' ? 0 : this.vocabulary.size);
+    const roll = spec.encoding === 'pianoroll';
+    this.featureLayout = featureLayout(spec.features, { tracks: this.tracks, classes: roll ? 0 : this.vocabulary.size, row: roll ? rollRowWidth(spec) : 0 });
   }
 
   /** Which parts of a Score become the tracks. */
@@ -100,8 +101,8 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
     context.fermatas = fermataSpans([...tracks, melody]);
     const encoded = this.write(tracks, steps, { steps, context, features: new Float32Array(0), featureWidth: this.featureLayout.width, report: report.build() });
     const sounding = this.spec.features.some((f) => f.name === 'spelling') ? soundingTable(tracks, steps) : undefined;
-    const tokensAt = encoded.kind === 'events' ? tokensOfStep(encoded.tokens, encoded.tracks, steps) : undefined;
-    encoded.features = featureRows(this.spec.features, this.featureLayout, context, 0, steps, (step) => sounding?.[step] ?? [], tokensAt);
+    const valuesAt = encoded.kind === 'events' ? tokensOfStep(encoded.tokens, encoded.tracks, steps) : rowsOfStep(encoded.roll, encoded.width, steps);
+    encoded.features = featureRows(this.spec.features, this.featureLayout, context, 0, steps, (step) => sounding?.[step] ?? [], valuesAt);
     return encoded;
   }
 
@@ -128,10 +129,10 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
 
   /**
    * The feature row of one step of a context: what a sampler feeds while
-   * generating. `tokensAt` gives the tokens already generated at earlier steps (for `lookback`).
+   * generating. `valuesAt` gives the tokens or roll rows already generated at earlier steps (for `lookback`).
    */
-  featureRow(context: StepContext, step: Steps, sounding: Sounding = [], tokensAt?: TokensAt): Float32Array {
-    return featureRows(this.spec.features, this.featureLayout, context, step, step + 1, () => sounding, tokensAt);
+  featureRow(context: StepContext, step: Steps, sounding: Sounding = [], valuesAt?: ValuesAt): Float32Array {
+    return featureRows(this.spec.features, this.featureLayout, context, step, step + 1, () => sounding, valuesAt);
   }
 
   /** Does every note of the encoded parts fit the range (and, spelled, the vocabulary) as written? */
@@ -174,13 +175,18 @@ export abstract class ScoreEncoder<S extends EncoderSpec, E extends Encoded, D e
 }
 
 /** The tokens of each track at a step, from tokens laid out [tracks, steps]. */
-function tokensOfStep(tokens: Int32Array, tracks: number, steps: Steps): TokensAt {
+function tokensOfStep(tokens: Int32Array, tracks: number, steps: Steps): ValuesAt {
   const row = new Int32Array(tracks);
   return (step) => {
     if (step < 0 || step >= steps) return undefined;
     for (let t = 0; t < tracks; t++) row[t] = tokens[t * steps + step]!;
     return row;
   };
+}
+
+/** The roll row of a step, from a roll laid out [steps, width]. */
+function rowsOfStep(roll: Float32Array, width: number, steps: Steps): ValuesAt {
+  return (step) => (step < 0 || step >= steps ? undefined : roll.subarray(step * width, (step + 1) * width));
 }
 
 /** The pitch sounding in each track at each step: [step][track]. */

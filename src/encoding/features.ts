@@ -19,13 +19,13 @@
  *                                       one-hot (major, minor, diminished, augmented, suspended),
  *                                       seventh added, no chord
  *   melody    13                        pitch class one-hot of the conditioning melody (12), then rest
- *   bar, remaining, lookback            the form features: bar counter, bars to the end, the tokens one
+ *   bar, remaining, lookback            the form features: bar counter, bars to the end, the tokens (or roll rows) one
  *                                       and two bars back (form-features.ts)
  *
  * All but `spelling` and `lookback` come from the StepContext alone, so a
  * sampler can ask for the row of any step it is about to generate
  * (`featureRow`). `spelling` describes the music itself: pass the pitches
- * sounding at that step; `lookback` reads the tokens of earlier steps.
+ * sounding at that step; `lookback` reads the values of earlier steps.
  */
 import {
   barLength, barPosition, barStarts, fifthsOf, hasMinorThird, ticksPerStep, tonicFifths, type BarPosition, type Pitch, type Score, type Steps, type Ticks,
@@ -34,7 +34,7 @@ import { metricalStrength } from './beat.js';
 import { CHORD_QUALITIES, readChordSymbol, type ChordReading } from './chords.js';
 import { lastAtOrBefore, scoreShell } from './context.js';
 import {
-  BAR_FEATURE_WIDTH, REMAINING_FEATURE_WIDTH, fillBarCounter, fillLookback, fillRemaining, lookbackWidth, type TokensAt,
+  BAR_FEATURE_WIDTH, REMAINING_FEATURE_WIDTH, fillBarCounter, fillLookback, fillRemaining, lookbackWidth, type StepShape, type ValuesAt,
 } from './form-features.js';
 import type { FeatureName, FeatureSpec } from './spec.js';
 import type { StepContext } from './types.js';
@@ -50,38 +50,37 @@ export interface FeatureLayout {
   /** Columns per row, all features together. */
   width: number;
   columns: FeatureColumn[];
-  /** Tracks and token classes of the encoder (what `lookback` is laid out over; classes 0 for a roll). */
-  tracks: number;
-  classes: number;
+  /** What one step of the encoder holds (what `spelling` and `lookback` are laid out over). */
+  step: StepShape;
 }
 
 /** The pitch sounding in each track at one step (undefined in a rest), for the `spelling` feature. */
 export type Sounding = readonly (Pitch | undefined)[];
 
 
-/** Width of one feature's columns for an encoder of `tracks` tracks over `classes` tokens (0 for a roll). */
-export function featureWidth(f: FeatureSpec, tracks: number, classes = 0): number {
+/** Width of one feature's columns for an encoder whose steps are of this shape. */
+export function featureWidth(f: FeatureSpec, step: StepShape): number {
   switch (f.name) {
     case 'beat': return f.maxBarSteps + 1;
     case 'fermata': return 2;
-    case 'spelling': return 6 * tracks;
+    case 'spelling': return 6 * step.tracks;
     case 'key': return f.highestFifths - f.lowestFifths + 2;
     case 'chord': return 12 + CHORD_QUALITIES.length + 2;
     case 'melody': return 13;
     case 'bar': return BAR_FEATURE_WIDTH;
     case 'remaining': return REMAINING_FEATURE_WIDTH;
-    case 'lookback': return lookbackWidth(tracks, classes, f.bars.length);
+    case 'lookback': return lookbackWidth(step, f.bars.length);
   }
 }
 
-export function featureLayout(features: readonly FeatureSpec[], tracks: number, classes = 0): FeatureLayout {
+export function featureLayout(features: readonly FeatureSpec[], step: StepShape): FeatureLayout {
   let offset = 0;
   const columns = features.map((f) => {
-    const c = { name: f.name, offset, width: featureWidth(f, tracks, classes) };
+    const c = { name: f.name, offset, width: featureWidth(f, step) };
     offset += c.width;
     return c;
   });
-  return { width: offset, columns, tracks, classes };
+  return { width: offset, columns, step };
 }
 
 /** A context with its look-ups made once: bar lines, fermata coverage, parsed chords. */
@@ -129,12 +128,11 @@ class PreparedContext {
   }
 }
 
-/** What a feature row reads besides the context: the pitches sounding at the step, the tokens of earlier steps. */
+/** What a feature row reads besides the context: the pitches sounding at the step, the values of earlier steps. */
 interface StepMusic {
   sounding: Sounding | undefined;
-  tokensAt: TokensAt | undefined;
-  tracks: number;
-  classes: number;
+  valuesAt: ValuesAt | undefined;
+  step: StepShape;
 }
 
 function fill(f: FeatureSpec, out: Float32Array, at: number, pc: PreparedContext, step: Steps, music: StepMusic): void {
@@ -191,7 +189,7 @@ function fill(f: FeatureSpec, out: Float32Array, at: number, pc: PreparedContext
       return;
     case 'lookback': {
       const { timeSignature } = pc.barAt(step);
-      fillLookback(out, at, step, barLength(timeSignature) / pc.q, f.bars, music.tracks, music.classes, music.tokensAt);
+      fillLookback(out, at, step, barLength(timeSignature) / pc.q, f.bars, music.step, music.valuesAt);
       return;
     }
   }
@@ -200,7 +198,7 @@ function fill(f: FeatureSpec, out: Float32Array, at: number, pc: PreparedContext
 /**
  * Feature rows for steps [from, to) of a context: Float32Array [to − from, layout.width].
  * `sounding(step)` gives the pitches sounding per track (only the `spelling` feature reads it);
- * `tokensAt(step)` the tokens per track of an earlier step (only `lookback` reads it).
+ * `valuesAt(step)` the values of an earlier step, its tokens or roll row (only `lookback` reads it).
  */
 export function featureRows(
   features: readonly FeatureSpec[],
@@ -209,13 +207,13 @@ export function featureRows(
   from: Steps,
   to: Steps,
   sounding?: (step: Steps) => Sounding,
-  tokensAt?: TokensAt,
+  valuesAt?: ValuesAt,
 ): Float32Array {
   const out = new Float32Array(Math.max(0, to - from) * layout.width);
   if (layout.width === 0 || to <= from) return out;
   const pc = new PreparedContext(context, to);
   const needsSounding = features.some((f) => f.name === 'spelling');
-  const music: StepMusic = { sounding: undefined, tokensAt, tracks: layout.tracks, classes: layout.classes };
+  const music: StepMusic = { sounding: undefined, valuesAt, step: layout.step };
   for (let step = from; step < to; step++) {
     music.sounding = needsSounding ? sounding?.(step) : undefined;
     const base = (step - from) * layout.width;

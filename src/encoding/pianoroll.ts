@@ -25,7 +25,7 @@ import { midiOf, spellMidi } from '../score/index.js';
 import { lastAtOrBefore } from './context.js';
 import { ScoreEncoder } from './encoder.js';
 import type { ReportBuilder } from './report.js';
-import { specOf, type EncoderOptions, type PianoRollSpec } from './spec.js';
+import { rollRowWidth, specOf, type EncoderOptions, type PianoRollSpec } from './spec.js';
 import type { GridStepReader } from './stream.js';
 import { oneNotePerPitch, type GridNote } from './tracks.js';
 import type { DecodableRoll, EncodedBase, EncodedRoll, StepContext } from './types.js';
@@ -42,7 +42,7 @@ export class PianoRollEncoder extends ScoreEncoder<PianoRollSpec, EncodedRoll, D
   constructor(options: EncoderOptions<PianoRollSpec> = {}) {
     super(specOf('pianoroll', options));
     this.rollShape = { tracks: this.tracks, channels: this.spec.onsets ? 2 : 1, pitches: this.spec.highest - this.spec.lowest + 1 };
-    this.width = this.rollShape.tracks * this.rollShape.channels * this.rollShape.pitches;
+    this.width = rollRowWidth(this.spec);
   }
 
   static getDefaults(): PianoRollSpec {

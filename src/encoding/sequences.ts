@@ -21,7 +21,7 @@ import type { Pitch, Score } from '../score/index.js';
 import { lastAtOrBefore } from './context.js';
 import type { AnyEncoder } from './from-spec.js';
 import { cellsOfRoll } from './cells.js';
-import type { PianoRollEncoder } from './pianoroll.js';
+import { ROLL_THRESHOLD, type PianoRollEncoder } from './pianoroll.js';
 import type { StreamDecoder, TrackNote } from './stream.js';
 import type { Encoded, EncodedEvents, EncodedRoll, StepContext } from './types.js';
 import { FIRST_PITCH_TOKEN, REST, type EventVocabulary } from './vocabulary.js';
@@ -322,7 +322,7 @@ export function layoutFor(encoder: AnyEncoder): SequenceLayout {
  * What generating has produced so far, position by position: the feature
  * row each next position reads (from the context, for `spelling` from the
  * pitches sounding at the last complete step, for `lookback` from the tokens
- * of complete steps), and the notes each complete step finishes (the
+ * or rows of complete steps), and the notes each complete step finishes (the
  * encoder's stream decoder).
  */
 export class GenerationState {
@@ -334,8 +334,8 @@ export class GenerationState {
   private readonly decoder: StreamDecoder;
   /** The values of the step being generated (one token per track; a roll row arrives whole). */
   private readonly stepValues: Int32Array;
-  /** The tokens of every complete step, [steps][tracks] (event models; what `lookback` reads). */
-  private readonly history: Int32Array[] = [];
+  /** The values of every complete step: its tokens per track, or its roll row read as 0/1 (what `lookback` reads). */
+  private readonly history: ArrayLike<number>[] = [];
 
   constructor(
     private readonly encoder: AnyEncoder,
@@ -378,6 +378,7 @@ export class GenerationState {
 
   /** Record a roll row for the next step; returns the notes it finished. */
   pushRow(row: Float32Array): TrackNote[] {
+    this.history.push(row.map((v) => (v >= ROLL_THRESHOLD ? 1 : 0)));
     return this.advance(row);
   }
 

@@ -211,15 +211,17 @@ export function normalizeSpec(input: unknown): EncoderSpec {
   if (names.includes('spelling') && !(spec.encoding !== 'pianoroll' && spec.spelled)) {
     throw bad(`feature "spelling" needs a spelled encoding (melody or voices with spelled: true)`);
   }
-  if (names.includes('lookback') && spec.encoding === 'pianoroll') {
-    throw bad(`feature "lookback" reads the tokens of earlier bars: it needs an event encoding (melody or voices), not a piano roll`);
-  }
   return spec;
 }
 
 /** A complete spec of one encoding from a caller's options (defaults filled in, everything checked). */
 export function specOf<N extends EncodingName>(encoding: N, options: object = {}): Extract<EncoderSpec, { encoding: N }> {
   return normalizeSpec({ ...options, encoding }) as Extract<EncoderSpec, { encoding: N }>;
+}
+
+/** Values per step of a piano roll: tracks × channels (sustain, and onset when kept) × pitches. */
+export function rollRowWidth(spec: PianoRollSpec): number {
+  return trackCount(spec) * (spec.onsets ? 2 : 1) * (spec.highest - spec.lowest + 1);
 }
 
 /** Number of tracks (token streams or rolls) the spec makes. */

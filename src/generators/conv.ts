@@ -240,7 +240,8 @@ class ConvTraining implements Trainable<CellBatch> {
 function unsupported(encoder: AnyEncoder): string | null {
   const why = cellEncoder(encoder);
   if (why) return `conv models fill voice cells: ${why} (the default encoder for --kind conv does)`;
-  if ((encoder.spec as EncoderSpec).features.some((f) => f.name === 'spelling')) return 'conv models cannot read the spelling feature (it describes the cells they predict)';
+  const described = (encoder.spec as EncoderSpec).features.find((f) => f.name === 'spelling' || f.name === 'lookback');
+  if (described) return `conv models cannot read the ${described.name} feature (it describes the cells they predict)`;
   return null;
 }
 

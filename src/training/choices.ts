@@ -21,6 +21,8 @@ export interface EncoderChoice {
   part?: PartChoice;
   /** pianoroll: keep the onset channel (default true); without it a held note and a repeated one look alike. */
   onsets?: boolean;
+  /** The `lookback` feature's distances in bars (default 1, 2, 4, 8). */
+  lookbackBars?: number[];
 }
 
 /** An encoding name as `--encoding` takes it; an unknown one is refused, listing the known. */
@@ -44,7 +46,7 @@ export function encoderSpecFor(choice: EncoderChoice, base: Readonly<Record<stri
     encoding,
     ...(name?.startsWith('melody') ? { spelled: name === 'melody-spelled' } : {}),
     ...(choice.part !== undefined && encoding === 'melody' ? { part: choice.part } : {}),
-    ...(choice.features ? { features: choice.features } : {}),
+    ...(choice.features ? { features: choice.features.map((f) => (f === 'lookback' && choice.lookbackBars ? { name: f, bars: choice.lookbackBars } : f)) } : {}),
     ...(choice.stepsPerQuarter !== undefined ? { stepsPerQuarter: choice.stepsPerQuarter } : {}),
     ...(choice.range ? { lowest: choice.range[0], highest: choice.range[1] } : {}),
     ...(choice.onsets !== undefined && encoding === 'pianoroll' ? { onsets: choice.onsets } : {}),
@@ -60,6 +62,7 @@ export function unheededChoices(choice: EncoderChoice, spec: EncoderSpec): strin
   const lines: string[] = [];
   if (choice.part !== undefined && spec.encoding !== 'melody') lines.push(`--part chooses the part a melody is read from: the ${spec.encoding} encoding reads its own parts, so --part does nothing`);
   if (choice.onsets !== undefined && spec.encoding !== 'pianoroll') lines.push(`--no-onsets drops a piano roll's onset channel: the ${spec.encoding} encoding has none, so it does nothing`);
+  if (choice.lookbackBars && !spec.features.some((f) => f.name === 'lookback')) lines.push('--lookback-bars sets the distances of the lookback feature: --features has no lookback, so it does nothing');
   return lines;
 }
 
@@ -69,6 +72,15 @@ export function parseFeatureList(text: string): string[] {
   const unknown = names.find((n) => !(FEATURE_NAMES as readonly string[]).includes(n));
   if (unknown !== undefined) throw new MusegenError('BAD_ARGUMENT', `unknown feature "${unknown}" (known: ${FEATURE_NAMES.join(', ')}, or none)`);
   return names;
+}
+
+/** "1,2,4,8" → [1, 2, 4, 8]: whole bars, each once (the spec checks their range). */
+export function parseBarList(text: string): number[] {
+  const bars = text.split(',').map((s) => s.trim());
+  if (bars.some((b) => !/^\d+$/.test(b)) || new Set(bars.map(Number)).size !== bars.length) {
+    throw new MusegenError('BAD_ARGUMENT', `"${text}" is not a list of distances in whole bars, each once, like 1,2,4,8`);
+  }
+  return bars.map(Number);
 }
 
 /** "-5..6" → [-5, 6]; "5" → [-5, 5]; "0" → [0, 0]. */
