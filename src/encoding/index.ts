@@ -9,8 +9,9 @@
  * (steps × pitches, sustain + onset, per part or merged), MelodyEncoder
  * (one-hot note-on / hold / rest, MIDI or spelled pitches, skyline of a part)
  * and VoiceStreamEncoder (one spelled token stream per part). Each can add
- * feature channels (beat, fermata, spelling, key, chord, melody), computable
- * for any step of a StepContext while generating. `encoder.spec` is plain
+ * feature channels (beat, fermata, spelling, key, chord, melody, and the form
+ * features bar, remaining, lookback), computable for any step of a
+ * StepContext while generating (spelling and lookback from the music so far). `encoder.spec` is plain
  * JSON; `encoderFromSpec` rebuilds the encoder from it. `augment` transposes
  * within the encoder's range, keeping spelling. Imports only `score`.
  */
