@@ -69,7 +69,9 @@ describe('musegen eval', () => {
       expect(JSON.parse(readFileSync(tmp.join('jsb-lookback', 'musegen.json'), 'utf8')).encoder.features).toEqual([{ name: 'lookback', bars: [1, 2] }]);
       const r = musegen(['eval', '-m', 'jsb-lookback', '--data', 'jsb', '--json', '-q'], { cwd: tmp.path });
       expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(r.text)).toMatchObject({ output: 'roll', split: 'test', pieces: 77, positions: 4725 - 77, frameWidth: 88 });
+      const out = JSON.parse(r.text);
+      expect(out).toMatchObject({ output: 'roll', split: 'test', pieces: 77, positions: 4725 - 77, frameWidth: 88 });
+      expect(out.comparable).toMatch(/published: LSTM 8.45.*; this model also reads lookback beside the frames \(the published models read the frames alone\)$/);
       const s = musegen(['sample', '-m', 'jsb-lookback', '--bars', '4', '--seed', '2', '-o', 'lb.mid', '--json', '-q'], { cwd: tmp.path });
       expect(s.code, s.stderr).toBe(0);
       expect(JSON.parse(s.text).pieces[0].bars).toBe(4);

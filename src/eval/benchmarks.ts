@@ -77,7 +77,8 @@ export function publishedComparison(encoder: AnyEncoder, paths: readonly string[
   const s = encoder.spec;
   const keys88 = s.encoding === 'pianoroll' && s.lowest === 21 && s.highest === 108 && s.onsets === false && encoder.tracks === 1;
   if (!keys88) return `not comparable with published figures: they score piano rolls of the 88 keys (MIDI 21–108, one track, no onsets); this model is ${s.encoding === 'pianoroll' ? 'another roll' : `a ${s.encoding} model`}`;
-  return `Bai et al. 2018's convention (Σ over 88 keys, frames 2..T, nats); ${PUBLISHED[benchmark.name]}`;
+  const inputs = s.features.length === 0 ? '' : `; this model also reads ${s.features.map((f) => f.name).join(', ')} beside the frames (the published models read the frames alone)`;
+  return `Bai et al. 2018's convention (Σ over 88 keys, frames 2..T, nats); ${PUBLISHED[benchmark.name]}${inputs}`;
 }
 
 /**
