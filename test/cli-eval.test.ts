@@ -63,10 +63,12 @@ describe('musegen eval', () => {
     });
 
   it.skipIf(!haveCorpus('the JSB benchmark evaluation', corpusPath('jsb-chorales', 'jsb-chorales-quarter.json')))(
-    'a piano-roll model that reads the rows 1 and 2 bars back (--features lookback) trains, scores and samples', () => {
-      const t = musegen(['train', 'jsb', '--encoding', 'pianoroll', '--range', '21..108', '--steps-per-quarter', '1', '--features', 'lookback', '--lookback-bars', '1,2', '--no-onsets', '--units', '24', '--layers', '1', '--epochs', '1', '--seq-len', '32', '--seed', '1', '-o', 'jsb-lookback', '--json', '-q'].map((a) => (a === 'jsb' ? corpusPath('jsb-chorales', 'jsb-chorales-quarter.json') : a)), { cwd: tmp.path });
+    'a piano-roll model that reads the rows 1 and 2 bars back (--features lookback), with input dropout, trains, scores and samples', () => {
+      const t = musegen(['train', 'jsb', '--encoding', 'pianoroll', '--range', '21..108', '--steps-per-quarter', '1', '--features', 'lookback', '--lookback-bars', '1,2', '--no-onsets', '--input-dropout', '0.1', '--units', '24', '--layers', '1', '--epochs', '1', '--seq-len', '32', '--seed', '1', '-o', 'jsb-lookback', '--json', '-q'].map((a) => (a === 'jsb' ? corpusPath('jsb-chorales', 'jsb-chorales-quarter.json') : a)), { cwd: tmp.path });
       expect(t.code, t.stderr).toBe(0);
-      expect(JSON.parse(readFileSync(tmp.join('jsb-lookback', 'musegen.json'), 'utf8')).encoder.features).toEqual([{ name: 'lookback', bars: [1, 2] }]);
+      const meta = JSON.parse(readFileSync(tmp.join('jsb-lookback', 'musegen.json'), 'utf8'));
+      expect(meta.encoder.features).toEqual([{ name: 'lookback', bars: [1, 2] }]);
+      expect(meta.hyper).toMatchObject({ dropout: 0.2, inputDropout: 0.1 });
       const r = musegen(['eval', '-m', 'jsb-lookback', '--data', 'jsb', '--json', '-q'], { cwd: tmp.path });
       expect(r.code, r.stderr).toBe(0);
       const out = JSON.parse(r.text);

@@ -43,6 +43,8 @@ const USAGE_ERRORS: [string[], RegExp][] = [
   [['train', FOLK_DEMO, '--features', 'tempo'], /unknown feature "tempo"/],
   [['train', FOLK_DEMO, '--transpose', 'up'], /not a range of semitones/],
   [['train', FOLK_DEMO, '--features', 'lookback', '--lookback-bars', '1,1'], /not a list of distances in whole bars, each once/],
+  [['train', FOLK_DEMO, '--input-dropout', '1'], /input-dropout must be a number from 0 to 0\.95, not 1/],
+  [['train', FOLK_DEMO, '--kind', 'ngram', '--input-dropout', '0.1'], /--input-dropout is an option of lstm models, not of ngram models/],
   [['train', FOLK_DEMO, '--part', ' '], /--part needs a part: its index \(0 is the first\), its name, top or merged/],
   [['sample', '--part', ''], /--part needs a part/],
   [['train', FOLK_DEMO, '--kind', 'ngram', '--encoding', 'pianoroll'], /n-gram models predict event tokens, not piano-roll rows/],

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  LstmModel, LstmStepper, Trainer, createRng, glorotUniform, initBackend, lstmSequence, orthogonal, toTimeMajor,
-  type LstmWeights,
+  LstmModel, LstmStepper, Trainer, checkLstmConfig, createRng, glorotUniform, initBackend, lstmSequence, orthogonal, toTimeMajor,
+  type LstmModelConfig, type LstmWeights,
 } from '../src/index.js';
 import { createMatvecMemory } from '../src/engine/simd-matvec.js';
 
@@ -213,6 +213,30 @@ describe('LSTM model', () => {
     expect(() => {
       new Trainer([]).learningRate = 0;
     }).toThrow(/must be positive/);
+  });
+
+  it('input dropout masks the dense input columns while training only; older configs load without it', () => {
+    const dense = { inputSize: 6, outputSize: 3, units: 8, layers: 1, input: 'dense' as const, output: 'sigmoid' as const };
+    const x = tf.tensor3d(Float32Array.from({ length: B * T * 6 }, (_, i) => ((i * 7) % 5) / 4), [B, T, 6]);
+    const plain = LstmModel.create(dense, { seed: 4 });
+    const dropped = LstmModel.create({ ...dense, inputDropout: 0.5 }, { seed: 4 });
+    expect(plain.config.inputDropout).toBe(0);
+    const logits = (m: LstmModel, training: boolean) => {
+      m.setDropoutSeed(9);
+      const l = m.logits({ batch: B, steps: T, features: x }, { training });
+      const v = l.dataSync().slice();
+      l.dispose();
+      return v;
+    };
+    expect(maxDiff(logits(dropped, false), logits(plain, false))).toBe(0); // the same weights; no mask when sampling
+    expect(maxDiff(logits(dropped, true), logits(plain, true))).toBeGreaterThan(1e-4);
+    expect(maxDiff(logits(dropped, true), logits(dropped, true))).toBe(0); // the mask follows the dropout seed
+    const { inputDropout: _, ...older } = dropped.config;
+    expect(checkLstmConfig(older as LstmModelConfig).inputDropout).toBe(0);
+    expect(() => LstmModel.create({ ...dense, inputDropout: 1 })).toThrow(/inputDropout must be in \[0, 1\)/);
+    plain.dispose();
+    dropped.dispose();
+    x.dispose();
   });
 
   it('keeps the tensor count flat across training steps (dropout on)', () => {

@@ -11,7 +11,7 @@
  */
 import { Option, type Command } from 'commander';
 import {
-  ENCODING_CHOICES, FEATURE_NAMES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, parseBarList, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
+  ENCODING_CHOICES, FEATURE_NAMES, MusegenError, TRAIN_DEFAULTS, encoderSpecFor, modelKind, modelKinds, optionFlag, parseBarList, parseEncodingChoice, parseFeatureList, parsePitchRange, parseSemitoneRange,
   claimOutput, melodyPartsLine, savedCorpusPaths, unheededChoices, standardEvaluation, train, trainOptions,
   type PartChoice, type TrainEvent, type TrainOptionsInput, type TrainResult,
 } from '../../src/index.js';
@@ -160,7 +160,7 @@ export function registerTrainCommand(program: Command): void {
     }
   }
   for (const [name, { type, help }] of flags) {
-    command.option(`--${name} <${type === 'whole' ? 'n' : 'x'}>`, help.join('; '), optionParser(type === 'whole' ? wholeNumber : decimal));
+    command.option(`${optionFlag(name)} <${type === 'whole' ? 'n' : 'x'}>`, help.join('; '), optionParser(type === 'whole' ? wholeNumber : decimal));
   }
   command
     .option('--seq-len <steps>', 'steps per training sequence', optionParser(wholeNumber), TRAIN_DEFAULTS.seqLen)

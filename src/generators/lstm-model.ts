@@ -2,7 +2,7 @@
  * A stacked LSTM language model: input → LSTM × layers → dense → logits.
  *
  *   indices [batch·steps] ─┐                     (one-hot input: a gather of kernel rows)
- *   features [b, s, in] ───┴─► lstm_1 ─► dropout ─► lstm_2 … ─► dropout ─► output (dense) ─► logits
+ *   features [b, s, in] ───┴─► (input dropout) ─► lstm_1 ─► dropout ─► lstm_2 … ─► dropout ─► output (dense) ─► logits
  *
  * A one-hot model may also read `featureSize` dense columns beside the class
  * (one-hot ⊕ features, e.g. the beat of the step to predict): its first
@@ -44,6 +44,8 @@ export interface LstmModelConfig {
   output: 'softmax' | 'sigmoid';
   /** Dropout rate after each LSTM layer while training. */
   dropout: number;
+  /** Dropout rate on the dense input columns while training (a roll's previous row and feature columns; a one-hot model's feature columns). */
+  inputDropout: number;
 }
 
 export const LSTM_MODEL_DEFAULTS: Omit<LstmModelConfig, 'inputSize' | 'outputSize'> = {
@@ -53,6 +55,7 @@ export const LSTM_MODEL_DEFAULTS: Omit<LstmModelConfig, 'inputSize' | 'outputSiz
   layers: 2,
   output: 'softmax',
   dropout: 0,
+  inputDropout: 0,
 };
 
 /** A batch of input sequences, batch-major. */
@@ -178,6 +181,11 @@ export class LstmModel {
     const dropout = options.training ? this.config.dropout : 0;
     return tf.tidy(() => {
       let layerInput: LayerInput = this.timeMajor(input);
+      const { inputDropout } = this.config;
+      if (options.training && inputDropout > 0 && 'x' in layerInput) {
+        const { x } = layerInput;
+        layerInput = { ...layerInput, x: tf.mul<tf.Tensor2D>(x, this.dropoutMask(x.shape[0], x.shape[1], inputDropout)) };
+      }
       let h: tf.Tensor2D | null = null;
       for (const weights of this.lstm) {
         h = lstmSequence(layerInput, weights, { steps, batch });
@@ -290,10 +298,12 @@ export function checkLstmConfig(c: LstmModelConfig, code: 'BAD_ARGUMENT' | 'BAD_
   if (c.output !== 'softmax' && c.output !== 'sigmoid') bad(`output must be 'softmax' or 'sigmoid', not ${String(c.output)}`);
   for (const k of ['inputSize', 'units', 'layers', 'outputSize'] as const) if (!positive(c[k])) bad(`${k} must be a positive integer, not ${String(c[k])}`);
   if (!(c.dropout >= 0 && c.dropout < 1)) bad(`dropout must be in [0, 1), not ${String(c.dropout)}`);
+  const inputDropout = c.inputDropout ?? 0; // models saved before input dropout existed
+  if (!(inputDropout >= 0 && inputDropout < 1)) bad(`inputDropout must be in [0, 1), not ${String(inputDropout)}`);
   const featureSize = c.featureSize ?? 0; // models saved before feature columns existed
   if (!(Number.isInteger(featureSize) && featureSize >= 0)) bad(`featureSize must be a whole number ≥ 0, not ${String(featureSize)}`);
   if (c.input === 'dense' && featureSize > 0) bad('featureSize is for one-hot input; a dense input holds its features in inputSize');
   return {
-    input: c.input, inputSize: c.inputSize, featureSize, units: c.units, layers: c.layers, outputSize: c.outputSize, output: c.output, dropout: c.dropout,
+    input: c.input, inputSize: c.inputSize, featureSize, units: c.units, layers: c.layers, outputSize: c.outputSize, output: c.output, dropout: c.dropout, inputDropout,
   };
 }

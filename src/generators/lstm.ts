@@ -34,9 +34,11 @@ export interface LstmOptions {
   layers: number;
   /** Dropout after each LSTM layer while training. */
   dropout: number;
+  /** Dropout on the dense input columns while training (a roll's previous row, feature columns). */
+  inputDropout: number;
 }
 
-export const LSTM_DEFAULTS: Readonly<LstmOptions> = { units: 128, layers: 2, dropout: 0.2 };
+export const LSTM_DEFAULTS: Readonly<LstmOptions> = { units: 128, layers: 2, dropout: 0.2, inputDropout: 0 };
 
 export class LstmGenerator implements Generator, LeftToRight {
   readonly kind = 'lstm';
@@ -65,8 +67,8 @@ export class LstmGenerator implements Generator, LeftToRight {
 
   /** A new, untrained generator. */
   static create(encoder: AnyEncoder, options: Partial<LstmOptions> = {}, init: { seed?: Seed } = {}): LstmGenerator & { trainable: Trainable } {
-    const { units, layers, dropout } = { ...LSTM_DEFAULTS, ...options };
-    const model = LstmModel.create({ ...layoutFor(encoder).sizes, units, layers, dropout }, init);
+    const { units, layers, dropout, inputDropout } = { ...LSTM_DEFAULTS, ...options };
+    const model = LstmModel.create({ ...layoutFor(encoder).sizes, units, layers, dropout, inputDropout }, init);
     return new LstmGenerator(encoder, model.config, model, null) as LstmGenerator & { trainable: Trainable };
   }
 
@@ -84,8 +86,8 @@ export class LstmGenerator implements Generator, LeftToRight {
   }
 
   get hyper(): Record<string, unknown> {
-    const { units, layers, dropout } = this.config;
-    return { sequence: SEQUENCE_SCHEMES[this.layout.output], units, layers, dropout };
+    const { units, layers, dropout, inputDropout } = this.config;
+    return { sequence: SEQUENCE_SCHEMES[this.layout.output], units, layers, dropout, inputDropout };
   }
 
   session(context: StepContext): GenerationSession {
@@ -160,6 +162,7 @@ const LSTM_KIND: ModelKind = {
     { name: 'units', description: 'units per LSTM layer', type: 'whole', default: LSTM_DEFAULTS.units, min: 1, max: 4096 },
     { name: 'layers', description: 'LSTM layers', type: 'whole', default: LSTM_DEFAULTS.layers, min: 1, max: 16 },
     { name: 'dropout', description: 'dropout after each LSTM layer', type: 'decimal', default: LSTM_DEFAULTS.dropout, min: 0, max: 0.95 },
+    { name: 'inputDropout', description: 'dropout on the input\'s dense columns (a piano roll\'s previous row and feature columns; feature columns beside a one-hot token)', type: 'decimal', default: LSTM_DEFAULTS.inputDropout, min: 0, max: 0.95 },
   ],
   encoder: { encoding: 'melody' },
   unsupported: () => null,

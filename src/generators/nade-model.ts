@@ -78,9 +78,12 @@ export class NadeModel {
   ) {}
 
   /** A new model: the LSTM as LstmModel makes it, W and V Glorot-uniform. */
-  static create(config: Omit<NadeModelConfig, 'lstm'> & { lstm: Omit<LstmModelConfig, 'outputSize' | 'output' | 'input' | 'featureSize'> }, options: { seed?: Seed } = {}): NadeModel {
+  static create(
+    config: Omit<NadeModelConfig, 'lstm'> & { lstm: Omit<LstmModelConfig, 'outputSize' | 'output' | 'input' | 'featureSize' | 'inputDropout'> & Partial<Pick<LstmModelConfig, 'inputDropout'>> },
+    options: { seed?: Seed } = {},
+  ): NadeModel {
     const seed = options.seed ?? randomSeed();
-    const full = checkNadeConfig({ ...config, lstm: { ...config.lstm, input: 'dense', featureSize: 0, output: 'sigmoid', outputSize: config.keys + config.hidden } });
+    const full = checkNadeConfig({ ...config, lstm: { inputDropout: 0, ...config.lstm, input: 'dense', featureSize: 0, output: 'sigmoid', outputSize: config.keys + config.hidden } });
     const lstm = LstmModel.create(full.lstm, { seed });
     const rng = createRng(seed ^ 0x5eed);
     const { hidden: Hn, keys: K } = full;

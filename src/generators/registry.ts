@@ -21,7 +21,7 @@ import type { Generator, Trainable } from './generator.js';
 
 /** One option of a model kind, as the command line and the trainer take it. */
 export interface KindOption {
-  /** The key in the options object and musegen.json ('units'); the CLI flag is `--<name>`. */
+  /** The key in the options object and musegen.json ('units', 'inputDropout'); the CLI flag is `optionFlag(name)`. */
   name: string;
   description: string;
   type: 'whole' | 'decimal';
@@ -75,6 +75,11 @@ export function modelKind(name: string, where?: string): ModelKind {
   return kind;
 }
 
+/** The command-line flag of an option: 'units' → --units, 'inputDropout' → --input-dropout. */
+export function optionFlag(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /**
  * A kind's options, defaults filled in and each checked; an option another
  * kind (or none) has is refused, naming the kinds that have it.
@@ -85,7 +90,7 @@ export function kindOptions(kind: ModelKind, input: Record<string, unknown> = {}
     if (input[key] === undefined || kind.options.some((o) => o.name === key)) continue;
     const owners = modelKinds().filter((k) => k.options.some((o) => o.name === key)).map((k) => k.name);
     throw new MusegenError('BAD_ARGUMENT', owners.length > 0
-      ? `--${key} is an option of ${owners.join(', ')} models, not of ${kind.name} models`
+      ? `${optionFlag(key)} is an option of ${owners.join(', ')} models, not of ${kind.name} models`
       : `${kind.name} models have no option '${key}' (they take ${kind.options.map((o) => o.name).join(', ') || 'none'})`);
   }
   for (const o of kind.options) {
@@ -93,7 +98,7 @@ export function kindOptions(kind: ModelKind, input: Record<string, unknown> = {}
     const fits = typeof x === 'number' && (o.type === 'decimal' || Number.isInteger(x)) && (o.minExclusive ? x > o.min : x >= o.min) && x <= o.max;
     if (!fits) {
       const what = o.type === 'whole' ? 'a whole number' : 'a number';
-      throw new MusegenError('BAD_ARGUMENT', `${o.name} must be ${what} ${o.minExclusive ? 'above' : 'from'} ${o.min} ${o.minExclusive ? 'and at most' : 'to'} ${o.max}, not ${String(x)}`);
+      throw new MusegenError('BAD_ARGUMENT', `${optionFlag(o.name).slice(2)} must be ${what} ${o.minExclusive ? 'above' : 'from'} ${o.min} ${o.minExclusive ? 'and at most' : 'to'} ${o.max}, not ${String(x)}`);
     }
     out[o.name] = x as number;
   }
