@@ -19,7 +19,7 @@
  *                                           row that many bars before it
  *
  * `bar` and `remaining` come from the context (its meter, pickup and `end`),
- * known in advance when generating. `lookback` reads tokens of earlier steps
+ * known in advance when generating. `lookback` reads the tokens or rows of earlier steps
  * only — the encoded piece's when training, the ones already generated when
  * sampling — so both see the same values.
  */
